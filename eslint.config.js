@@ -1,0 +1,45 @@
+// One ESLint configuration for the whole repository (ESLint 9 flat config).
+const tseslint = require('typescript-eslint');
+const lwc = require('@lwc/eslint-plugin-lwc');
+const babelParser = require('@babel/eslint-parser');
+
+module.exports = [
+    {
+        ignores: ['node_modules/**', 'coverage/**', '.data/**', 'dist/**', '**/dist/**', 'artifacts/**', '.sf/**', '.sfdx/**']
+    },
+    ...tseslint.configs.recommended.map((config) => ({ ...config, files: ['**/*.ts'] })),
+    {
+        files: ['**/*.ts'],
+        rules: {
+            '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+            '@typescript-eslint/no-explicit-any': 'error'
+        }
+    },
+    {
+        files: ['force-app/main/default/lwc/**/*.js', 'companion/web/src/**/*.js'],
+        languageOptions: {
+            parser: babelParser,
+            parserOptions: {
+                requireConfigFile: false,
+                babelOptions: { parserOpts: { plugins: ['classProperties', ['decorators', { decoratorsBeforeExport: false }]] } }
+            },
+            globals: { window: 'readonly', document: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly', EventSource: 'readonly', CustomEvent: 'readonly', Event: 'readonly' }
+        },
+        plugins: { '@lwc/lwc': lwc },
+        rules: {
+            '@lwc/lwc/no-api-reassignments': 'error',
+            '@lwc/lwc/no-async-operation': 'off',
+            '@lwc/lwc/no-inner-html': 'error',
+            '@lwc/lwc/no-document-query': 'error',
+            '@lwc/lwc/valid-api': 'error',
+            '@lwc/lwc/no-leading-uppercase-api-name': 'error'
+        }
+    },
+    {
+        files: ['**/__tests__/**/*.js', 'force-app/test/**/*.js'],
+        languageOptions: {
+            globals: { jest: 'readonly', describe: 'readonly', it: 'readonly', expect: 'readonly', beforeEach: 'readonly', afterEach: 'readonly', beforeAll: 'readonly', afterAll: 'readonly', require: 'readonly', module: 'writable', Promise: 'readonly' }
+        },
+        rules: { '@lwc/lwc/no-document-query': 'off' }
+    }
+];

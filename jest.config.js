@@ -1,0 +1,54 @@
+/**
+ * One Jest project per suite. `npm test` runs them all; `npx jest --selectProjects <name>` runs one.
+ * @type {import('jest').Config}
+ */
+const { jestConfig: lwcPreset } = require('@salesforce/sfdx-lwc-jest/config');
+
+const swc = {
+    '^.+\\.ts$': [
+        '@swc/jest',
+        {
+            jsc: {
+                target: 'es2022',
+                parser: { syntax: 'typescript', decorators: true },
+                transform: { legacyDecorator: true, decoratorMetadata: true }
+            },
+            module: { type: 'commonjs' }
+        }
+    ]
+};
+
+const node = (name, roots, extra = {}) => ({
+    displayName: name,
+    testEnvironment: 'node',
+    transform: swc,
+    moduleFileExtensions: ['ts', 'js', 'json'],
+    roots,
+    testMatch: ['**/*.test.ts'],
+    ...extra
+});
+
+module.exports = {
+    projects: [
+        node('emulator', ['<rootDir>/emulator']),
+        node('companion', ['<rootDir>/companion'], {
+            testPathIgnorePatterns: ['/node_modules/', '/companion/test/browser/']
+        }),
+        node('package', ['<rootDir>/force-app/test/checks']),
+        node('browser', ['<rootDir>/companion/test/browser']),
+        {
+            ...lwcPreset,
+            displayName: 'lwc',
+            rootDir: __dirname,
+            roots: ['<rootDir>/force-app/main/default/lwc'],
+            testMatch: ['**/__tests__/**/*.test.js'],
+            moduleNameMapper: {
+                '^lightning/navigation$': '<rootDir>/force-app/test/jest-mocks/lightning/navigation',
+                '^lightning/platformShowToastEvent$': '<rootDir>/force-app/test/jest-mocks/lightning/platformShowToastEvent',
+                '^lightning/uiRecordApi$': '<rootDir>/force-app/test/jest-mocks/lightning/uiRecordApi',
+                '^lightning/empApi$': '<rootDir>/force-app/test/jest-mocks/lightning/empApi'
+            },
+            setupFilesAfterEnv: [...lwcPreset.setupFilesAfterEnv, '<rootDir>/force-app/test/jest-setup.js']
+        }
+    ]
+};
