@@ -1,0 +1,255 @@
+/**
+ * The package's behaviour in the emulated org: after every committed transaction, publish
+ * `Record_Change__e` exactly as the package's triggers would (docs/record-change-contract.md,
+ * rules R1–R7). Rule numbers in comments refer to that document.
+ */
+import type { SchemaRegistry } from '../schema/registry';
+import type { FieldSchema, ObjectSchema } from '../schema/types';
+import { sameId } from '../store/ids';
+import type { Change, Rec, RecordStore, Transaction } from '../store/store';
+
+/** The part of the event bus the package behaviour needs (streaming module's EventBus). */
+export interface EventPublisher {
+    publish(
+        eventApiName: string,
+        payloads: Array<Record<string, unknown>>,
+        createdById: string
+    ): Array<{ replayId: number; eventUuid: string }>;
+}
+
+/**
+ * Runs `SELECT Id FROM <object> WHERE Id IN :ids AND (<filter>)` (R4). Returns the matching ids, or
+ * an Error when the filter does not compile.
+ */
+export type RecordFilter = (objectName: string, ids: string[], filter: string) => Set<string> | Error;
+
+/** R6: `Values__c` larger than this is sent as null. */
+export const VALUES_MAX = 131072;
+/** R7: trigger chunk size. */
+export const CHUNK = 200;
+
+/** Fixed mapped fields of the configuration objects (R3). */
+const SYNC_OBJECT_FIELDS = [
+    'Name',
+    'Object_Api_Name__c',
+    'Display_Name__c',
+    'Sync_To_Salesforce__c',
+    'Enabled__c',
+    'Record_Filter__c',
+    'Conflict_Policy__c'
+];
+const FIELD_MAPPING_FIELDS = [
+    'Name',
+    'Sync_Object__c',
+    'Key__c',
+    'Salesforce_Field__c',
+    'Display_Name__c',
+    'Editable__c',
+    'Origin__c',
+    'Active__c'
+];
+
+/** Counters the control API reports. */
+export interface PublisherStats {
+    /** Record_Change__e events handed to the bus. */
+    published: number;
+    /** EventBus.publish calls (one per trigger chunk). */
+    publishCalls: number;
+    /** Chunks skipped because the record filter did not compile (R4). */
+    filterErrors: Array<{ object: string; filter: string; message: string }>;
+}
+
+/** Publishes Record_Change__e for committed changes. */
+export class RecordChangePublisher {
+    readonly stats: PublisherStats = { published: 0, publishCalls: 0, filterErrors: [] };
+
+    constructor(
+        private readonly schema: SchemaRegistry,
+        private readonly store: RecordStore,
+        private readonly bus: EventPublisher,
+        private readonly filter: RecordFilter
+    ) {}
+
+    /** Store commit listener. */
+    onCommit(changes: Change[], tx: Transaction): void {
+        const eventName = this.schema.pkg('Record_Change__e');
+        if (!this.schema.get(eventName)) return; // package not installed
+        // R2: nothing while Publishing_Disabled__c is on for the running user.
+        const settings = this.settingsFor(tx.userId);
+        if (settings.disabled) return;
+        const origin =
+            settings.integrationUserId && sameId(settings.integrationUserId, tx.userId) ? 'statisfy' : 'salesforce';
+        // R7: one trigger invocation per DML statement and object; chunks of 200.
+        let i = 0;
+        while (i < changes.length) {
+            const first = changes[i];
+            let j = i + 1;
+            while (
+                j < changes.length &&
+                changes[j].op === first.op &&
+                changes[j].objectName === first.objectName &&
+                changes[j].type === first.type &&
+                changes[j].cascade === first.cascade &&
+                j - i < CHUNK
+            )
+                j++;
+            const chunk = changes.slice(i, j);
+            i = j;
+            // Cascade-deleted master-detail children fire no triggers in Salesforce.
+            if (first.cascade) continue;
+            const payloads = this.chunkPayloads(chunk, tx.userId, origin);
+            if (payloads.length === 0) continue;
+            try {
+                this.bus.publish(eventName, payloads, tx.userId);
+                this.stats.publishCalls++;
+                this.stats.published += payloads.length;
+            } catch {
+                // R7: EventBus.publish never breaks the save.
+            }
+        }
+    }
+
+    private chunkPayloads(chunk: Change[], userId: string, origin: string): Array<Record<string, unknown>> {
+        const obj = this.schema.get(chunk[0].objectName);
+        if (!obj) return [];
+        const mapped = this.mappedFields(obj); // R1 + R3; null when the object does not publish
+        if (!mapped) return [];
+        const type = chunk[0].type;
+        let keep: Set<string> | null = null;
+        if (type !== 'DELETE') {
+            // R4: record filter (not for deletes).
+            const filter = this.recordFilter(obj);
+            if (filter) {
+                const r = this.filter(
+                    obj.name,
+                    chunk.map((c) => c.id),
+                    filter
+                );
+                if (r instanceof Error) {
+                    this.stats.filterErrors.push({ object: obj.name, filter, message: r.message });
+                    if (this.stats.filterErrors.length > 100) this.stats.filterErrors.shift();
+                    return [];
+                }
+                keep = r;
+            }
+        }
+        const p = (n: string) => this.schema.pkg(n);
+        const out: Array<Record<string, unknown>> = [];
+        for (const c of chunk) {
+            if (keep && !keep.has(c.id)) continue;
+            const rec = c.new as Rec;
+            let changed: string[];
+            if (type === 'CREATE' || type === 'UNDELETE') changed = mapped.map((f) => f.name);
+            else if (type === 'DELETE') changed = [];
+            else {
+                changed = mapped
+                    .filter((f) => !sameValue(f, c.old?.[f.name] ?? null, rec[f.name] ?? null))
+                    .map((f) => f.name);
+                if (changed.length === 0) continue; // R5: no mapped field changed
+            }
+            let values: string | null = '{}';
+            if (type !== 'DELETE') {
+                const v: Record<string, unknown> = {};
+                for (const f of mapped) v[f.name] = rec[f.name] ?? null;
+                values = JSON.stringify(v);
+                if (values.length > VALUES_MAX) values = null;
+            }
+            out.push({
+                [p('Object_Api_Name__c')]: obj.name,
+                [p('Record_Id__c')]: c.id,
+                [p('Change_Type__c')]: type,
+                [p('Changed_Fields__c')]: JSON.stringify(changed),
+                [p('Values__c')]: values,
+                [p('Modstamp__c')]: rec.SystemModstamp,
+                [p('Changed_By_Id__c')]: userId,
+                [p('Origin__c')]: origin
+            });
+        }
+        return out;
+    }
+
+    /** The enabled Sync_Object__c record for an object (Object_Api_Name__c compared case-insensitively). */
+    syncObjectFor(obj: ObjectSchema): Rec | undefined {
+        const so = this.schema.get(this.schema.pkg('Sync_Object__c'));
+        if (!so) return undefined;
+        const apiField = this.schema.pkg('Object_Api_Name__c');
+        for (const r of this.store.records(so.name, false)) {
+            const n = r[apiField];
+            if (typeof n === 'string' && n.toLowerCase() === obj.name.toLowerCase()) return r;
+        }
+        return undefined;
+    }
+
+    /** R1 + R3: the object's mapped fields, or null when it does not publish. */
+    mappedFields(obj: ObjectSchema): FieldSchema[] | null {
+        const p = (n: string) => this.schema.pkg(n);
+        const fixed = (names: string[]) =>
+            names.map((n) => this.schema.getField(obj, n === 'Name' ? n : p(n))).filter((f): f is FieldSchema => !!f);
+        if (obj.name === p('Sync_Object__c')) return fixed(SYNC_OBJECT_FIELDS);
+        if (obj.name === p('Field_Mapping__c')) return fixed(FIELD_MAPPING_FIELDS);
+        const so = this.syncObjectFor(obj);
+        if (!so || so[p('Enabled__c')] !== true) return null;
+        const fm = this.schema.get(p('Field_Mapping__c'));
+        if (!fm) return [];
+        const mappings = [...this.store.records(fm.name, false)].filter(
+            (m) =>
+                m[p('Sync_Object__c')] === so.Id &&
+                m[p('Active__c')] === true &&
+                typeof m[p('Salesforce_Field__c')] === 'string' &&
+                (m[p('Salesforce_Field__c')] as string).trim() !== ''
+        );
+        mappings.sort(
+            (a, b) =>
+                (a.CreatedDate as string).localeCompare(b.CreatedDate as string) ||
+                (a.Id as string).localeCompare(b.Id as string)
+        );
+        const seen = new Set<string>();
+        const out: FieldSchema[] = [];
+        for (const m of mappings) {
+            const f = this.schema.getField(obj, (m[p('Salesforce_Field__c')] as string).trim());
+            if (!f || seen.has(f.name.toLowerCase())) continue; // unknown fields ignored, de-duplicated
+            seen.add(f.name.toLowerCase());
+            out.push(f);
+        }
+        return out;
+    }
+
+    private recordFilter(obj: ObjectSchema): string | null {
+        const p = (n: string) => this.schema.pkg(n);
+        if (obj.name === p('Sync_Object__c') || obj.name === p('Field_Mapping__c')) return null;
+        const so = this.syncObjectFor(obj);
+        const f = so?.[p('Record_Filter__c')];
+        return typeof f === 'string' && f.trim() !== '' ? f.trim() : null;
+    }
+
+    /** R2: Statisfy_Settings__c for the running user (user level, then org default). */
+    settingsFor(userId: string): { disabled: boolean; integrationUserId: string | null } {
+        const p = (n: string) => this.schema.pkg(n);
+        const obj = this.schema.get(p('Statisfy_Settings__c'));
+        if (!obj) return { disabled: false, integrationUserId: null };
+        let user: Rec | undefined;
+        let org: Rec | undefined;
+        for (const r of this.store.records(obj.name, false)) {
+            if (sameId(r.SetupOwnerId, userId)) user = r;
+            else if (sameId(r.SetupOwnerId, this.store.orgId)) org = r;
+        }
+        const pick = (f: string) => {
+            const u = user?.[p(f)];
+            return u !== null && u !== undefined && u !== '' ? u : (org?.[p(f)] ?? null);
+        };
+        const disabled = user
+            ? user[p('Publishing_Disabled__c')] === true
+            : org?.[p('Publishing_Disabled__c')] === true;
+        const iu = pick('Integration_User_Id__c');
+        return { disabled, integrationUserId: typeof iu === 'string' ? iu : null };
+    }
+}
+
+/** R5: values compare in their REST JSON form; references compare as ids (15 vs 18 characters). */
+function sameValue(f: FieldSchema, a: unknown, b: unknown): boolean {
+    if (a === b) return true;
+    if (a === null || b === null) return false;
+    if (f.type === 'reference' || f.type === 'id') return sameId(a, b);
+    if (typeof a === 'number' && typeof b === 'number') return a === b;
+    return JSON.stringify(a) === JSON.stringify(b);
+}
