@@ -43,8 +43,15 @@ module.exports = {
             roots: ['<rootDir>/force-app/main/default/lwc'],
             testMatch: ['**/__tests__/**/*.test.js'],
             moduleNameMapper: {
+                // The root `lwc` dependency (v9) hoists ESM-only @lwc/* builds that Jest cannot require;
+                // point the engine, synthetic shadow and wire service at their CommonJS bundles.
+                '^lwc$': '<rootDir>/node_modules/@lwc/engine-dom/dist/index.cjs',
+                '^@lwc/engine-dom$': '<rootDir>/node_modules/@lwc/engine-dom/dist/index.cjs',
+                '^@lwc/synthetic-shadow$': '<rootDir>/node_modules/@lwc/synthetic-shadow/dist/index.cjs',
+                '^@lwc/wire-service$': '<rootDir>/node_modules/@lwc/wire-service/dist/index.cjs',
                 '^lightning/navigation$': '<rootDir>/force-app/test/jest-mocks/lightning/navigation',
-                '^lightning/platformShowToastEvent$': '<rootDir>/force-app/test/jest-mocks/lightning/platformShowToastEvent',
+                '^lightning/platformShowToastEvent$':
+                    '<rootDir>/force-app/test/jest-mocks/lightning/platformShowToastEvent',
                 '^lightning/uiRecordApi$': '<rootDir>/force-app/test/jest-mocks/lightning/uiRecordApi',
                 '^lightning/empApi$': '<rootDir>/force-app/test/jest-mocks/lightning/empApi'
             },
