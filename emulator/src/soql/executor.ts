@@ -1,0 +1,717 @@
+/**
+ * Runs a parsed SOQL query against the org's records. The query is compiled once — field paths resolved
+ * against describe data, the WHERE clause turned into closures, ORDER BY into precomputed sort keys —
+ * then applied to every record.
+ */
+import type { FieldSchema, ObjectSchema } from '../schema/types';
+import type { Condition, FieldPath, Literal, SoqlQuery } from './ast';
+import { dateLiteralRange, datetimeValueMs } from './dates';
+import {
+    SoqlError,
+    positionedError,
+    unknownFieldDetail,
+    unknownObjectDetail,
+    unknownRelationshipDetail,
+    type SoqlErrorCode
+} from './errors';
+import { idKey, normalizeIdLiteral } from './ids';
+import { parseSoql } from './parser';
+
+type Rec = Readonly<Record<string, unknown>>;
+
+/** Where the SOQL engine reads schemas and records. One data source = one org. */
+export interface SoqlDataSource {
+    /** The object's describe data, looked up case-insensitively; undefined when the org has no such object. */
+    describe(objectName: string): ObjectSchema | undefined;
+    /** All records of the object (deleted ones only when `includeDeleted`). */
+    records(objectName: string, opts: { includeDeleted: boolean }): Iterable<Rec>;
+    /** Any record by id (15 or 18 characters), for parent relationship fields. */
+    byId(id: string): { objectName: string; record: Rec } | undefined;
+    /** Current time, for date literals (TODAY, LAST_N_DAYS:n, …). */
+    now(): Date;
+}
+
+/** A query result in REST shape (before paging into batches). */
+export interface SoqlResult {
+    /** Number of rows, or the count for `SELECT COUNT()`. */
+    totalSize: number;
+    /** Records as the REST API returns them: `{attributes:{type,url}, Field: value, Rel: {attributes, …} | null}`. Empty for COUNT(). */
+    records: Array<Record<string, unknown>>;
+    /** The queried object, spelled as in describe. */
+    objectName: string;
+}
+
+/** Options for {@link executeSoql}. */
+export interface ExecuteSoqlOptions {
+    /** true for queryAll: deleted (recycle-bin) records are included. */
+    includeDeleted: boolean;
+    /** API version for `attributes.url`, e.g. `"60.0"` (a leading `v` is accepted). */
+    apiVersion: string;
+}
+
+/**
+ * Executes a SOQL query (text or a tree from {@link parseSoql}).
+ *
+ * Semantics follow Salesforce: text comparisons are case-insensitive and `''` equals null; `!=` and
+ * `NOT IN` match null values; ids compare by their 15-character form, so 15- and 18-character literals
+ * both work; date literals are evaluated in UTC (see `dates.ts`); ORDER BY defaults to ASC NULLS FIRST
+ * and DESC NULLS LAST; rows without ORDER BY come in the data source's order.
+ *
+ * @throws SoqlError with Salesforce's error code and wording (INVALID_TYPE, INVALID_FIELD,
+ *   MALFORMED_QUERY, INVALID_QUERY_FILTER_OPERATOR, NUMBER_OUTSIDE_VALID_RANGE).
+ */
+export function executeSoql(query: SoqlQuery | string, source: SoqlDataSource, opts: ExecuteSoqlOptions): SoqlResult {
+    const q = typeof query === 'string' ? parseSoql(query) : query;
+    const plan = compile(q, source, opts);
+    return plan.run();
+}
+
+// ===== schema helpers ================================================================================
+
+interface SchemaIndex {
+    size: number;
+    fields: Map<string, FieldSchema>;
+    relationships: Map<string, FieldSchema>;
+}
+
+const indexCache = new WeakMap<ObjectSchema, SchemaIndex>();
+
+/** Case-insensitive field and relationship lookup for a schema (rebuilt if fields were added). */
+function indexOf(schema: ObjectSchema): SchemaIndex {
+    const cached = indexCache.get(schema);
+    if (cached && cached.size === schema.fields.size) return cached;
+    const fields = new Map<string, FieldSchema>();
+    const relationships = new Map<string, FieldSchema>();
+    for (const f of schema.fields.values()) {
+        fields.set(f.name.toLowerCase(), f);
+        if (f.type === 'reference' && f.relationshipName) relationships.set(f.relationshipName.toLowerCase(), f);
+    }
+    const index = { size: schema.fields.size, fields, relationships };
+    indexCache.set(schema, index);
+    return index;
+}
+
+// ===== field resolution ==============================================================================
+
+type Category = 'id' | 'string' | 'multipicklist' | 'boolean' | 'number' | 'date' | 'datetime';
+
+function categoryOf(f: FieldSchema): Category {
+    switch (f.type) {
+        case 'id':
+        case 'reference':
+            return 'id';
+        case 'multipicklist':
+            return 'multipicklist';
+        case 'boolean':
+            return 'boolean';
+        case 'double':
+        case 'int':
+        case 'currency':
+        case 'percent':
+            return 'number';
+        case 'date':
+            return 'date';
+        case 'datetime':
+            return 'datetime';
+        default:
+            return 'string';
+    }
+}
+
+/** A field path resolved against the schema. */
+interface Resolved {
+    /** The field's describe data (for relationship paths: on the first parent type that has it). */
+    field: FieldSchema;
+    /** Path as written, for messages. */
+    label: string;
+    start: number;
+    /** Reads the value from a record of the queried object (null when absent or no parent). */
+    get(rec: Rec): unknown;
+    /** Set for parent relationship paths. */
+    rel: RelationshipRef | null;
+}
+
+interface RelationshipRef {
+    /** The lookup field on the queried object (e.g. AccountId). */
+    lookup: FieldSchema;
+    /** Its relationshipName as described (e.g. Account). */
+    name: string;
+    /** The parent field's canonical name on a given parent object (case-insensitive, cached). */
+    fieldOn(objectName: string): string | undefined;
+}
+
+class Compiler {
+    constructor(
+        readonly q: SoqlQuery,
+        readonly source: SoqlDataSource,
+        readonly schema: ObjectSchema
+    ) {}
+
+    error(code: SoqlErrorCode, offset: number, detail: string): SoqlError {
+        return positionedError(code, this.q.text, offset, detail);
+    }
+
+    resolve(path: FieldPath): Resolved {
+        const idx = indexOf(this.schema);
+        const parts = path.parts;
+        const label = parts.join('.');
+        if (parts.length > 2) {
+            throw this.error(
+                'MALFORMED_QUERY',
+                path.start,
+                `Relationship paths deeper than one level ('${label}') are not supported by the Statisfy Salesforce emulator`
+            );
+        }
+        if (parts.length === 2) {
+            const lookup = idx.relationships.get(parts[0].toLowerCase());
+            if (!lookup) {
+                // `SELECT Account.Name FROM Account` — the object's own name may prefix its fields.
+                if (parts[0].toLowerCase() === this.schema.name.toLowerCase()) {
+                    return this.resolve({ parts: [parts[1]], start: path.start });
+                }
+                throw this.error('INVALID_FIELD', path.start, unknownRelationshipDetail(parts[0]));
+            }
+            return this.resolveParent(lookup, parts[1], label, path.start);
+        }
+        const field = idx.fields.get(parts[0].toLowerCase());
+        if (!field) throw this.error('INVALID_FIELD', path.start, unknownFieldDetail(parts[0], this.schema.name));
+        const name = field.name;
+        return { field, label, start: path.start, get: (rec) => rec[name] ?? null, rel: null };
+    }
+
+    private resolveParent(lookup: FieldSchema, fieldName: string, label: string, start: number): Resolved {
+        const lower = fieldName.toLowerCase();
+        let field: FieldSchema | undefined;
+        let firstParent: string | undefined;
+        for (const target of lookup.referenceTo) {
+            const parentSchema = this.source.describe(target);
+            if (!parentSchema) continue;
+            firstParent ??= parentSchema.name;
+            field = indexOf(parentSchema).fields.get(lower);
+            if (field) break;
+        }
+        if (!field) {
+            throw this.error(
+                'INVALID_FIELD',
+                start,
+                unknownFieldDetail(fieldName, firstParent ?? lookup.referenceTo[0] ?? lookup.name)
+            );
+        }
+        const source = this.source;
+        const namesByObject = new Map<string, string | undefined>();
+        const fieldOn = (objectName: string): string | undefined => {
+            let name = namesByObject.get(objectName);
+            if (name === undefined && !namesByObject.has(objectName)) {
+                const s = source.describe(objectName);
+                name = s ? indexOf(s).fields.get(lower)?.name : undefined;
+                namesByObject.set(objectName, name);
+            }
+            return name;
+        };
+        const lookupName = lookup.name;
+        const get = (rec: Rec): unknown => {
+            const id = rec[lookupName];
+            if (typeof id !== 'string' || id === '') return null;
+            const parent = source.byId(id);
+            if (!parent) return null;
+            const name = fieldOn(parent.objectName);
+            return name === undefined ? null : (parent.record[name] ?? null);
+        };
+        return {
+            field,
+            label,
+            start,
+            get,
+            rel: { lookup, name: lookup.relationshipName ?? lookup.name, fieldOn }
+        };
+    }
+}
+
+// ===== values and literals ===========================================================================
+
+type Key = string | number;
+type LiteralKey = { kind: 'null' } | { kind: 'key'; key: Key } | { kind: 'range'; lo: Key; hi: Key };
+
+/** Comparable key of a record value for a field category (null for blank). */
+function keyFn(cat: Category): (v: unknown) => Key | null {
+    switch (cat) {
+        case 'id':
+            return idKey;
+        case 'string':
+            return (v) => (v === null || v === undefined || v === '' ? null : String(v).toLowerCase());
+        case 'multipicklist':
+            return (v) => (v === null || v === undefined || v === '' ? null : normalizeMulti(String(v)));
+        case 'boolean':
+            return (v) => (v === true ? 1 : v === false ? 0 : null);
+        case 'number':
+            return (v) => {
+                if (typeof v === 'number') return v;
+                if (typeof v === 'string' && v !== '') {
+                    const n = Number(v);
+                    return Number.isNaN(n) ? null : n;
+                }
+                return null;
+            };
+        case 'date':
+            return (v) => (typeof v === 'string' && v.length >= 10 ? v.slice(0, 10) : null);
+        case 'datetime':
+            return (v) => {
+                const ms = datetimeValueMs(v);
+                return Number.isNaN(ms) ? null : ms;
+            };
+    }
+}
+
+/** `b;A;c` → `a;b;c`: multi-select values compare as sets, case-insensitively. */
+function normalizeMulti(s: string): string {
+    return s
+        .split(';')
+        .map((x) => x.trim().toLowerCase())
+        .filter((x) => x !== '')
+        .sort()
+        .join(';');
+}
+
+/** The word Salesforce uses for a field type in "must be of type …" messages. */
+function typeWord(f: FieldSchema): string {
+    switch (categoryOf(f)) {
+        case 'date':
+            return 'date';
+        case 'datetime':
+            return 'dateTime';
+        case 'boolean':
+            return 'boolean';
+        case 'number':
+            return f.type === 'int' ? 'int' : 'double';
+        case 'id':
+            return 'id';
+        default:
+            return 'string';
+    }
+}
+
+// ===== the plan ======================================================================================
+
+type Predicate = (rec: Rec) => boolean;
+const TRUE: Predicate = () => true;
+const FALSE: Predicate = () => false;
+
+interface OutputTop {
+    kind: 'top';
+    key: string;
+}
+interface OutputRel {
+    kind: 'rel';
+    key: string;
+    lookup: string;
+    fields: Array<{ lower: string; fieldOn(objectName: string): string | undefined }>;
+}
+
+function compile(q: SoqlQuery, source: SoqlDataSource, opts: ExecuteSoqlOptions): { run(): SoqlResult } {
+    const schema = source.describe(q.from.name);
+    if (!schema || !schema.queryable || schema.isEvent) {
+        throw positionedError('INVALID_TYPE', q.text, q.from.start, unknownObjectDetail(q.from.name));
+    }
+    const c = new Compiler(q, source, schema);
+    const version = opts.apiVersion.replace(/^v/i, '');
+    const base = `/services/data/v${version}/sobjects/`;
+
+    // SELECT
+    const countOnly = q.select.length === 1 && q.select[0].kind === 'count';
+    const output: Array<OutputTop | OutputRel> = [];
+    const seen = new Set<string>();
+    if (!countOnly) {
+        const rels = new Map<string, OutputRel>();
+        for (const item of q.select) {
+            if (item.kind !== 'field') continue;
+            const r = c.resolve(item.path);
+            const dupKey = (r.rel ? r.rel.name + '.' : '') + r.field.name;
+            if (seen.has(dupKey.toLowerCase())) {
+                throw c.error('INVALID_FIELD', item.path.start, `duplicate field selected: ${r.label}`);
+            }
+            seen.add(dupKey.toLowerCase());
+            if (!r.rel) {
+                output.push({ kind: 'top', key: r.field.name });
+                continue;
+            }
+            let group = rels.get(r.rel.name);
+            if (!group) {
+                group = { kind: 'rel', key: r.rel.name, lookup: r.rel.lookup.name, fields: [] };
+                rels.set(r.rel.name, group);
+                output.push(group);
+            }
+            group.fields.push({ lower: r.field.name.toLowerCase(), fieldOn: r.rel.fieldOn });
+        }
+    }
+
+    // WHERE
+    const where = q.where ? compileCondition(c, q.where, source.now()) : TRUE;
+
+    // ORDER BY
+    const order = q.orderBy.map((o) => {
+        const r = c.resolve(o.field);
+        if (!r.field.sortable || r.field.type === 'multipicklist') {
+            throw c.error('INVALID_FIELD', o.field.start, `field '${r.label}' can not be sorted in a query call`);
+        }
+        const key = keyFn(categoryOf(r.field));
+        const get = r.get;
+        return { key: (rec: Rec) => key(get(rec)), desc: o.descending, nullsFirst: o.nullsFirst };
+    });
+
+    const objectName = schema.name;
+    const includeDeleted = opts.includeDeleted;
+    const offset = q.offset ?? 0;
+    const limit = q.limit ?? Infinity;
+
+    const run = (): SoqlResult => {
+        // Filter (stops early when unordered and enough rows are found).
+        const stopAt = order.length === 0 ? offset + limit : Infinity;
+        const matched: Rec[] = [];
+        for (const rec of source.records(objectName, { includeDeleted })) {
+            if (!includeDeleted && rec.IsDeleted === true) continue;
+            if (!where(rec)) continue;
+            matched.push(rec);
+            if (matched.length >= stopAt) break;
+        }
+        if (countOnly) {
+            const total = Math.max(0, Math.min(matched.length - offset, limit));
+            return { totalSize: total, records: [], objectName };
+        }
+        let rows = matched;
+        if (order.length > 0) rows = sortRows(matched, order);
+        const page = rows.slice(offset, limit === Infinity ? undefined : offset + limit);
+        const records = page.map((rec) => shape(rec));
+        return { totalSize: records.length, records, objectName };
+    };
+
+    const typeNames = new Map<string, string>();
+    const canonicalType = (name: string): string => {
+        let t = typeNames.get(name);
+        if (t === undefined) {
+            t = source.describe(name)?.name ?? name;
+            typeNames.set(name, t);
+        }
+        return t;
+    };
+
+    const shape = (rec: Rec): Record<string, unknown> => {
+        const out: Record<string, unknown> = {
+            attributes: { type: objectName, url: base + objectName + '/' + String(rec.Id) }
+        };
+        for (const o of output) {
+            if (o.kind === 'top') {
+                out[o.key] = rec[o.key] ?? null;
+                continue;
+            }
+            const id = rec[o.lookup];
+            const parent = typeof id === 'string' && id !== '' ? source.byId(id) : undefined;
+            if (!parent) {
+                out[o.key] = null;
+                continue;
+            }
+            const type = canonicalType(parent.objectName);
+            const nested: Record<string, unknown> = {
+                attributes: { type, url: base + type + '/' + String(parent.record.Id) }
+            };
+            for (const f of o.fields) {
+                const name = f.fieldOn(parent.objectName);
+                if (name !== undefined) nested[name] = parent.record[name] ?? null;
+            }
+            out[o.key] = nested;
+        }
+        return out;
+    };
+
+    return { run };
+}
+
+interface OrderKey {
+    key(rec: Rec): Key | null;
+    desc: boolean;
+    nullsFirst: boolean;
+}
+
+/** Sorts with keys computed once per record (stable: ties keep the source order). */
+function sortRows(rows: Rec[], order: OrderKey[]): Rec[] {
+    const n = order.length;
+    const decorated = rows.map((rec) => {
+        const keys = new Array<Key | null>(n);
+        for (let i = 0; i < n; i++) keys[i] = order[i].key(rec);
+        return { rec, keys };
+    });
+    decorated.sort((a, b) => {
+        for (let i = 0; i < n; i++) {
+            const x = a.keys[i];
+            const y = b.keys[i];
+            if (x === y) continue;
+            const o = order[i];
+            if (x === null) return o.nullsFirst ? -1 : 1;
+            if (y === null) return o.nullsFirst ? 1 : -1;
+            const cmp = x < y ? -1 : x > y ? 1 : 0;
+            if (cmp !== 0) return o.desc ? -cmp : cmp;
+        }
+        return 0;
+    });
+    return decorated.map((d) => d.rec);
+}
+
+// ===== WHERE =========================================================================================
+
+function compileCondition(c: Compiler, cond: Condition, now: Date): Predicate {
+    switch (cond.kind) {
+        case 'and': {
+            const parts = cond.operands.map((o) => compileCondition(c, o, now));
+            if (parts.length === 2) {
+                const [a, b] = parts;
+                return (r) => a(r) && b(r);
+            }
+            return (r) => {
+                for (const p of parts) if (!p(r)) return false;
+                return true;
+            };
+        }
+        case 'or': {
+            const parts = cond.operands.map((o) => compileCondition(c, o, now));
+            if (parts.length === 2) {
+                const [a, b] = parts;
+                return (r) => a(r) || b(r);
+            }
+            return (r) => {
+                for (const p of parts) if (p(r)) return true;
+                return false;
+            };
+        }
+        case 'not': {
+            const inner = compileCondition(c, cond.operand, now);
+            return (r) => !inner(r);
+        }
+        case 'compare':
+            return compileCompare(c, cond, now);
+        case 'set':
+            return compileSet(c, cond, now);
+    }
+}
+
+function resolveFilterField(c: Compiler, path: FieldPath): Resolved {
+    const r = c.resolve(path);
+    if (!r.field.filterable) {
+        throw c.error('INVALID_FIELD', path.start, `field '${r.label}' can not be filtered in a query call`);
+    }
+    return r;
+}
+
+function invalidOperator(c: Compiler, r: Resolved, at: number): SoqlError {
+    return c.error('INVALID_QUERY_FILTER_OPERATOR', at, `invalid operator on ${r.field.type} field`);
+}
+
+/** Checks a literal against the field's type and turns it into a comparable key or range. */
+function literalKey(c: Compiler, r: Resolved, lit: Literal, now: Date): LiteralKey {
+    if (lit.kind === 'null') return { kind: 'null' };
+    const cat = categoryOf(r.field);
+    const mismatch = (quoted: boolean): SoqlError =>
+        c.error(
+            'INVALID_FIELD',
+            lit.start,
+            `value of filter criterion for field '${r.label}' must be of type ${typeWord(r.field)} and should ${quoted ? '' : 'not '}be enclosed in quotes`
+        );
+    switch (cat) {
+        case 'id': {
+            if (lit.kind !== 'string') throw mismatch(true);
+            if (lit.value === '') return { kind: 'null' };
+            const id = normalizeIdLiteral(lit.value);
+            if (id === null)
+                throw c.error('INVALID_QUERY_FILTER_OPERATOR', lit.start, `invalid ID field: ${lit.value}`);
+            return { kind: 'key', key: id };
+        }
+        case 'string':
+            if (lit.kind !== 'string') throw mismatch(true);
+            return lit.value === '' ? { kind: 'null' } : { kind: 'key', key: lit.value.toLowerCase() };
+        case 'multipicklist':
+            if (lit.kind !== 'string') throw mismatch(true);
+            return lit.value === '' ? { kind: 'null' } : { kind: 'key', key: normalizeMulti(lit.value) };
+        case 'boolean':
+            if (lit.kind !== 'boolean') throw mismatch(false);
+            return { kind: 'key', key: lit.value ? 1 : 0 };
+        case 'number':
+            if (lit.kind !== 'number') throw mismatch(false);
+            return { kind: 'key', key: lit.value };
+        case 'date':
+            if (lit.kind === 'date') return { kind: 'key', key: lit.value };
+            if (lit.kind === 'dateLiteral') {
+                const range = dateLiteralRange(lit.name, lit.n, now);
+                return { kind: 'range', lo: range.startDate, hi: range.endDate };
+            }
+            throw mismatch(false);
+        case 'datetime':
+            if (lit.kind === 'datetime') return { kind: 'key', key: lit.ms };
+            if (lit.kind === 'dateLiteral') {
+                const range = dateLiteralRange(lit.name, lit.n, now);
+                return { kind: 'range', lo: range.startMs, hi: range.endMs };
+            }
+            throw mismatch(false);
+    }
+}
+
+function compileCompare(c: Compiler, cond: Extract<Condition, { kind: 'compare' }>, now: Date): Predicate {
+    const r = resolveFilterField(c, cond.field);
+    const cat = categoryOf(r.field);
+    const get = r.get;
+
+    if (cond.op === 'LIKE') {
+        if (cat !== 'string') throw invalidOperator(c, r, cond.opStart);
+        if (cond.value.kind === 'null') return FALSE;
+        if (cond.value.kind !== 'string') {
+            throw c.error(
+                'INVALID_FIELD',
+                cond.value.start,
+                `value of filter criterion for field '${r.label}' must be of type string and should be enclosed in quotes`
+            );
+        }
+        const matcher = likeMatcher(cond.value.value);
+        return (rec) => {
+            const v = get(rec);
+            return v !== null && v !== undefined && matcher(String(v));
+        };
+    }
+    if (cond.op !== '=' && cond.op !== '!=' && (cat === 'multipicklist' || cat === 'boolean')) {
+        throw invalidOperator(c, r, cond.opStart);
+    }
+    const lk = literalKey(c, r, cond.value, now);
+    const key = keyFn(cat);
+    const eq = equalsPredicate(lk, (rec) => key(get(rec)));
+    switch (cond.op) {
+        case '=':
+            return eq;
+        case '!=':
+            return (rec) => !eq(rec);
+        default:
+            return relational(cond.op, lk, (rec) => key(get(rec)));
+    }
+}
+
+function equalsPredicate(lk: LiteralKey, k: (rec: Rec) => Key | null): Predicate {
+    if (lk.kind === 'null') return (rec) => k(rec) === null;
+    if (lk.kind === 'key') {
+        const want = lk.key;
+        return (rec) => k(rec) === want;
+    }
+    const { lo, hi } = lk;
+    return (rec) => {
+        const v = k(rec);
+        return v !== null && v >= lo && v < hi;
+    };
+}
+
+function relational(op: '<' | '<=' | '>' | '>=', lk: LiteralKey, k: (rec: Rec) => Key | null): Predicate {
+    if (lk.kind === 'null') return FALSE;
+    // For a range [lo, hi): < means before lo, <= before hi, > at or after hi, >= at or after lo.
+    const bound = lk.kind === 'key' ? lk.key : op === '<' || op === '>=' ? lk.lo : lk.hi;
+    const exclusiveRange = lk.kind === 'range';
+    switch (op) {
+        case '<':
+            return (rec) => {
+                const v = k(rec);
+                return v !== null && v < bound;
+            };
+        case '<=':
+            return exclusiveRange
+                ? (rec) => {
+                      const v = k(rec);
+                      return v !== null && v < bound;
+                  }
+                : (rec) => {
+                      const v = k(rec);
+                      return v !== null && v <= bound;
+                  };
+        case '>':
+            return exclusiveRange
+                ? (rec) => {
+                      const v = k(rec);
+                      return v !== null && v >= bound;
+                  }
+                : (rec) => {
+                      const v = k(rec);
+                      return v !== null && v > bound;
+                  };
+        case '>=':
+            return (rec) => {
+                const v = k(rec);
+                return v !== null && v >= bound;
+            };
+    }
+}
+
+function compileSet(c: Compiler, cond: Extract<Condition, { kind: 'set' }>, now: Date): Predicate {
+    const r = resolveFilterField(c, cond.field);
+    const cat = categoryOf(r.field);
+    const get = r.get;
+
+    if (cond.op === 'INCLUDES' || cond.op === 'EXCLUDES') {
+        if (cat !== 'multipicklist') {
+            throw c.error(
+                'INVALID_QUERY_FILTER_OPERATOR',
+                cond.opStart,
+                'includes or excludes operator only valid on multipicklist field'
+            );
+        }
+        const groups: string[][] = [];
+        for (const lit of cond.values) {
+            if (lit.kind === 'null') continue;
+            if (lit.kind !== 'string') {
+                throw c.error(
+                    'INVALID_FIELD',
+                    lit.start,
+                    `value of filter criterion for field '${r.label}' must be of type string and should be enclosed in quotes`
+                );
+            }
+            const g = normalizeMulti(lit.value);
+            if (g !== '') groups.push(g.split(';'));
+        }
+        const includes = (rec: Rec): boolean => {
+            const v = get(rec);
+            if (v === null || v === undefined || v === '') return false;
+            const have = new Set(normalizeMulti(String(v)).split(';'));
+            return groups.some((g) => g.every((x) => have.has(x)));
+        };
+        return cond.op === 'INCLUDES' ? includes : (rec) => !includes(rec);
+    }
+
+    const key = keyFn(cat);
+    const k = (rec: Rec): Key | null => key(get(rec));
+    const keys = new Set<Key>();
+    let matchNull = false;
+    const ranges: Predicate[] = [];
+    for (const lit of cond.values) {
+        const lk = literalKey(c, r, lit, now);
+        if (lk.kind === 'null') matchNull = true;
+        else if (lk.kind === 'key') keys.add(lk.key);
+        else ranges.push(equalsPredicate(lk, k));
+    }
+    const isIn = (rec: Rec): boolean => {
+        const v = k(rec);
+        if (v === null) return matchNull;
+        if (keys.has(v)) return true;
+        for (const p of ranges) if (p(rec)) return true;
+        return false;
+    };
+    return cond.op === 'IN' ? isIn : (rec) => !isIn(rec);
+}
+
+/**
+ * LIKE pattern → matcher. `%` is any run of characters, `_` one character, `\%` and `\_` the characters
+ * themselves; matching is case-insensitive. The pattern is compiled to a RegExp once per query.
+ */
+function likeMatcher(pattern: string): (s: string) => boolean {
+    let re = '';
+    for (let i = 0; i < pattern.length; i++) {
+        const ch = pattern[i];
+        if (ch === '\\' && (pattern[i + 1] === '%' || pattern[i + 1] === '_')) {
+            re += pattern[i + 1];
+            i++;
+        } else if (ch === '%') re += '[\\s\\S]*';
+        else if (ch === '_') re += '[\\s\\S]';
+        else re += ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    }
+    const rx = new RegExp('^' + re + '$', 'i');
+    return (s) => rx.test(s);
+}
