@@ -244,7 +244,9 @@ describe('identity service and userinfo', () => {
                 profile: `${srv.url}/${ADMIN_ID}`
             }
         });
-        expect(id.last_modified_date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
+        expect((id as unknown as Record<string, unknown>).last_modified_date).toMatch(
+            /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/
+        );
     });
 
     it('also works after SOAP login (jsforce builds the id URL from the login URL)', async () => {
@@ -252,7 +254,7 @@ describe('identity service and userinfo', () => {
         await conn.login('integration@statisfy.test', PASSWORD);
         const id = await conn.identity();
         expect(id.user_id).toBe(INTEGRATION_ID);
-        expect(id.utcOffset).toBe(0);
+        expect((id as unknown as Record<string, unknown>).utcOffset).toBe(0);
     });
 
     it('answers token and id problems with Salesforce identity error codes', async () => {
