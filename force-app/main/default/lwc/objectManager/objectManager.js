@@ -1,0 +1,136 @@
+import { LightningElement, wire } from 'lwc';
+import { refreshApex } from '@salesforce/apex';
+import { ShowToastEvent } from 'lightning/platformShowToastEvent';
+import getSyncObjects from '@salesforce/apex/StatisfyConfigController.getSyncObjects';
+import setSyncToSalesforce from '@salesforce/apex/StatisfyConfigController.setSyncToSalesforce';
+
+/** The guide's order for the standard objects: accounts, opportunities, people. */
+const STANDARD_ORDER = ['Account', 'Opportunity', 'Contact', 'Lead'];
+
+function byStandardOrder(a, b) {
+    const rank = (object) => {
+        const index = STANDARD_ORDER.indexOf(object.objectApiName);
+        return index === -1 ? STANDARD_ORDER.length : index;
+    };
+    return rank(a) - rank(b) || (a.displayName || '').localeCompare(b.displayName || '');
+}
+
+/**
+ * The Object Manager: the synced objects (standard ones, then "Custom Objects") with their
+ * "Sync to Salesforce" switch. Turning the switch on answers
+ * "Writeback to Salesforce is enabled for <object>". Selecting an object opens its fields.
+ */
+export default class ObjectManager extends LightningElement {
+    objects;
+    loadError;
+    saveError;
+    saveErrorMessage;
+    pending = [];
+    selectedObject;
+    wiredResult;
+    focusObjectAfterRender;
+
+    @wire(getSyncObjects)
+    wiredObjects(result) {
+        this.wiredResult = result;
+        const { data, error } = result;
+        if (data) {
+            this.objects = data;
+            this.loadError = undefined;
+        } else if (error) {
+            this.objects = undefined;
+            this.loadError = error;
+        }
+    }
+
+    renderedCallback() {
+        if (this.focusObjectAfterRender && !this.selectedObject) {
+            const button = this.template.querySelector(`button[data-object="${this.focusObjectAfterRender}"]`);
+            if (button) {
+                this.focusObjectAfterRender = undefined;
+                button.focus();
+            }
+        }
+    }
+
+    get loading() {
+        return !this.objects && !this.loadError;
+    }
+
+    get rows() {
+        return (this.objects || []).map((object) => {
+            const name = object.displayName || object.objectApiName;
+            const busy = this.pending.includes(object.objectApiName);
+            return {
+                ...object,
+                name,
+                busy,
+                toggleLabel: `Sync ${name} to Salesforce`,
+                fieldsText: object.fieldCount === 1 ? '1 field' : `${object.fieldCount || 0} fields`,
+                statusText: object.enabled === false ? 'Not synced' : 'Synced',
+                statusClass: object.enabled === false ? 'slds-badge' : 'slds-badge slds-theme_success'
+            };
+        });
+    }
+
+    get standardObjects() {
+        return this.rows.filter((row) => row.kind !== 'custom').sort(byStandardOrder);
+    }
+
+    get customObjects() {
+        return this.rows.filter((row) => row.kind === 'custom').sort((a, b) => a.name.localeCompare(b.name));
+    }
+
+    get hasStandardObjects() {
+        return this.standardObjects.length > 0;
+    }
+
+    get hasCustomObjects() {
+        return this.customObjects.length > 0;
+    }
+
+    async handleSyncToggle(event) {
+        const input = event.target;
+        const objectApiName = input.dataset.object;
+        const enabled = input.checked;
+        const object = this.objects.find((candidate) => candidate.objectApiName === objectApiName);
+        const name = object.displayName || objectApiName;
+        this.saveError = undefined;
+        this.pending = [...this.pending, objectApiName];
+        try {
+            const updated = await setSyncToSalesforce({ objectApiName, enabled });
+            this.objects = this.objects.map((candidate) =>
+                candidate.objectApiName === objectApiName ? { ...candidate, ...updated } : candidate
+            );
+            const nowOn = updated.syncToSalesforce === true;
+            this.dispatchEvent(
+                new ShowToastEvent({
+                    title: `Writeback to Salesforce is ${nowOn ? 'enabled' : 'disabled'} for ${name}`,
+                    message: nowOn
+                        ? 'Edits of Editable fields with a Salesforce field push to Salesforce on the next sync.'
+                        : 'Edits made in Statisfy stay in Statisfy.',
+                    variant: 'success'
+                })
+            );
+            refreshApex(this.wiredResult);
+        } catch (error) {
+            // Put the switch back where the server still has it.
+            input.checked = !enabled;
+            this.saveErrorMessage = `Could not turn Sync to Salesforce ${enabled ? 'on' : 'off'} for ${name}`;
+            this.saveError = error;
+        } finally {
+            this.pending = this.pending.filter((pendingName) => pendingName !== objectApiName);
+        }
+    }
+
+    handleSelect(event) {
+        const objectApiName = event.currentTarget.dataset.object;
+        this.selectedObject = this.rows.find((row) => row.objectApiName === objectApiName);
+    }
+
+    handleBack() {
+        this.focusObjectAfterRender = this.selectedObject.objectApiName;
+        this.selectedObject = undefined;
+        refreshApex(this.wiredResult);
+    }
+}
