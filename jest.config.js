@@ -32,7 +32,10 @@ module.exports = {
     projects: [
         node('emulator', ['<rootDir>/emulator']),
         node('companion', ['<rootDir>/companion'], {
-            testPathIgnorePatterns: ['/node_modules/', '/companion/test/browser/']
+            testPathIgnorePatterns: ['/node_modules/', '/companion/test/browser/'],
+            // One embedded PostgreSQL per run; each test file creates its own database (companion/test/support).
+            globalSetup: '<rootDir>/companion/test/support/global-setup.ts',
+            globalTeardown: '<rootDir>/companion/test/support/global-teardown.ts'
         }),
         node('package', ['<rootDir>/force-app/test/checks']),
         node('browser', ['<rootDir>/companion/test/browser']),

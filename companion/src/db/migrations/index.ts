@@ -1,0 +1,6 @@
+/**
+ * Every migration, in order. Add new ones at the end (companion-sync adds its own files here too).
+ */
+import { Initial1764370000000 } from './1764370000000-Initial';
+
+export const migrations = [Initial1764370000000];
