@@ -55,8 +55,13 @@ export interface AuthTestServer {
     close(): Promise<void>;
 }
 
-/** Starts the test app. `certificatePem: null` configures a connected app without a digital signature. */
-export async function startAuthServer(opts: { certificatePem?: string | null } = {}): Promise<AuthTestServer> {
+/**
+ * Starts the test app. `certificatePem: null` configures a connected app without a digital signature;
+ * `textBodyFirst` mounts a catch-all text body parser before the auth router, as a host app might.
+ */
+export async function startAuthServer(
+    opts: { certificatePem?: string | null; textBodyFirst?: boolean } = {}
+): Promise<AuthTestServer> {
     const clock = new Clock();
     const users = makeUsers();
     let url = '';
@@ -76,6 +81,7 @@ export async function startAuthServer(opts: { certificatePem?: string | null } =
     });
     let hits = 0;
     const app = express();
+    if (opts.textBodyFirst) app.use(express.text({ type: () => true }));
     app.use(createAuthRouter(auth));
     app.get('/services/data/:version/whoami', requireSession(auth), (_req, res) => {
         hits++;

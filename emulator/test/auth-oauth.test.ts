@@ -352,3 +352,21 @@ describe('revoke', () => {
         expect(again.status).toBe(400);
     });
 });
+
+describe('mounted behind a body parser that already read the body', () => {
+    it('still reads token, revoke and SOAP requests', async () => {
+        const other = await startAuthServer({ textBodyFirst: true });
+        try {
+            const r = await postForm(`${other.url}/services/oauth2/token`, passwordForm());
+            expect(r.status).toBe(200);
+            const token = (r.body as { access_token: string }).access_token;
+            const revoked = await postForm(`${other.url}/services/oauth2/revoke`, { token });
+            expect(revoked.status).toBe(200);
+            expect(other.auth.validate(token)).toBeNull();
+            const conn = new jsforce.Connection({ loginUrl: other.url });
+            await expect(conn.login('admin@statisfy.test', PASSWORD)).resolves.toMatchObject({ id: ADMIN_ID });
+        } finally {
+            await other.close();
+        }
+    });
+});

@@ -52,6 +52,20 @@ function fields(...sources: unknown[]): Record<string, string | undefined> {
     return out;
 }
 
+/**
+ * The form fields of a request body. Normally parsed by this router's urlencoded parser; when a parser
+ * mounted earlier in the app has already read the body as text or bytes, the text is parsed here.
+ */
+function formOf(req: Request): unknown {
+    const body: unknown = req.body;
+    if (typeof body === 'string' || Buffer.isBuffer(body)) {
+        const type = String(req.headers['content-type'] ?? '');
+        if (!/^application\/x-www-form-urlencoded\b/i.test(type)) return {};
+        return Object.fromEntries(new URLSearchParams(body.toString()));
+    }
+    return body;
+}
+
 /** Client id and secret from `Authorization: Basic base64(id:secret)`, or null. */
 function basicCredentials(req: Request): BasicClientCredentials | null {
     const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? '');
@@ -168,7 +182,7 @@ export function createAuthRouter(auth: AuthService): Router {
         noStore(res);
         try {
             // Salesforce also reads the parameters from the query string of the POST.
-            const params = fields(req.body, req.query);
+            const params = fields(formOf(req), req.query);
             sendJson(res, 200, auth.token(params, basicCredentials(req)));
         } catch (e) {
             if (e instanceof OAuthError) {
@@ -217,7 +231,7 @@ export function createAuthRouter(auth: AuthService): Router {
 
     router.post('/services/oauth2/authorize', formBody, (req, res) => {
         pageHeaders(res);
-        const form = fields(req.body);
+        const form = fields(formOf(req));
         const check = auth.checkAuthorizeRequest(form);
         if (check.kind === 'page') {
             sendText(res, 400, 'text/html;charset=UTF-8', authorizeErrorPage(check.error, check.description));
@@ -258,7 +272,7 @@ export function createAuthRouter(auth: AuthService): Router {
     // ------------------------------------------------------------ revoke
     const revoke: RequestHandler = (req, res) => {
         noStore(res);
-        const { token } = fields(req.body, req.query);
+        const { token } = fields(formOf(req), req.query);
         if (!token) {
             sendJson(res, 400, { error: 'unsupported_token_type', error_description: 'Token type not supported' });
             return;
