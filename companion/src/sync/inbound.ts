@@ -1,0 +1,166 @@
+/**
+ * Applying a batch of platform events in ONE transaction: dedupe on EventUuid (processed_events), configuration
+ * events (Sync_Object__c / Field_Mapping__c) first, then record changes in Modstamp order per record, and the
+ * channel's replay id stored in the same transaction, so a crash never loses or double-applies a batch.
+ */
+import type { DataSource } from 'typeorm';
+import type { PackageNames } from '../salesforce/names';
+import { applyRecordChanges, ApplyStats, loadOrgConfig, RecordChange } from './apply';
+import { applyFieldMappingRecord, applySyncObjectRecord, TypeResolver } from './config-sync';
+import { markEventsProcessed, setCheckpoint } from './store';
+
+/** An event as the CometD listener receives it (`message.data`), with its channel. */
+export interface ChannelEvent {
+    channel: string;
+    data: {
+        schema?: string;
+        payload: Record<string, unknown>;
+        event: { replayId: number; EventUuid?: string };
+    };
+}
+
+/** A Sync_Request__e ("Sync now") the engine acts on after the batch commits. */
+export interface SyncRequest {
+    objectApiName: string | null;
+    kind: 'INCREMENTAL' | 'FULL';
+    requestedById: string | null;
+}
+
+/** A Record_Change__e whose Values__c was too large to carry (R6): the subscriber reads the record itself. */
+export interface MissingValues {
+    objectApiName: string;
+    sfId: string;
+}
+
+/** Outcome of one batch. */
+export interface BatchResult extends ApplyStats {
+    events: number;
+    duplicates: number;
+    configChanges: number;
+    syncRequests: SyncRequest[];
+    missingValues: MissingValues[];
+    /** Highest replay id stored per channel. */
+    replayIds: Record<string, number>;
+}
+
+function parseJson(value: unknown): Record<string, unknown> | null {
+    if (value === null || value === undefined || value === '') return null;
+    if (typeof value === 'object') return value as Record<string, unknown>;
+    try {
+        const parsed: unknown = JSON.parse(String(value));
+        return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+            ? (parsed as Record<string, unknown>)
+            : null;
+    } catch {
+        return null;
+    }
+}
+
+const CHANGE_TYPES = new Set(['CREATE', 'UPDATE', 'DELETE', 'UNDELETE']);
+
+/** Applies one batch (see the module comment). */
+export async function applyEventBatch(
+    ds: DataSource,
+    orgId: string,
+    names: PackageNames,
+    events: ChannelEvent[],
+    resolveType?: TypeResolver
+): Promise<BatchResult> {
+    const result: BatchResult = {
+        events: events.length,
+        duplicates: 0,
+        configChanges: 0,
+        syncRequests: [],
+        missingValues: [],
+        replayIds: {},
+        records: 0,
+        fieldsChanged: 0,
+        echoes: 0,
+        conflicts: 0,
+        stale: 0,
+        deleted: 0
+    };
+    if (events.length === 0) return result;
+    const recordChannel = names.channel('Record_Change__e');
+    const requestChannel = names.channel('Sync_Request__e');
+    await ds.transaction(async (m) => {
+        const uuids = events.map((e) => e.data.event.EventUuid?.toLowerCase()).filter((u): u is string => !!u);
+        const fresh = await markEventsProcessed(m, orgId, Array.from(new Set(uuids)));
+        const seen = new Set<string>();
+        const config: { local: string; sfId: string; values: Record<string, unknown>; deleted: boolean; at: number }[] =
+            [];
+        const changes: RecordChange[] = [];
+        for (const e of events) {
+            const channel = e.channel;
+            const replayId = Number(e.data.event.replayId);
+            if (Number.isFinite(replayId))
+                result.replayIds[channel] = Math.max(result.replayIds[channel] ?? -Infinity, replayId);
+            const uuid = e.data.event.EventUuid?.toLowerCase();
+            if (uuid && (!fresh.has(uuid) || seen.has(uuid))) {
+                result.duplicates += 1;
+                continue;
+            }
+            if (uuid) seen.add(uuid);
+            const p = e.data.payload;
+            if (channel === requestChannel) {
+                const kind =
+                    String(names.get(p, 'Kind__c') ?? 'INCREMENTAL').toUpperCase() === 'FULL' ? 'FULL' : 'INCREMENTAL';
+                const obj = names.get<string>(p, 'Object_Api_Name__c');
+                result.syncRequests.push({
+                    objectApiName: obj ? String(obj) : null,
+                    kind,
+                    requestedById: (names.get<string>(p, 'Requested_By_Id__c') as string | undefined) ?? null
+                });
+                continue;
+            }
+            if (channel !== recordChannel) continue;
+            const objectApiName = String(names.get(p, 'Object_Api_Name__c') ?? '');
+            const sfId = String(names.get(p, 'Record_Id__c') ?? '');
+            const changeType = String(names.get(p, 'Change_Type__c') ?? '').toUpperCase();
+            if (!objectApiName || !sfId || !CHANGE_TYPES.has(changeType)) continue;
+            const modstampRaw = names.get<string>(p, 'Modstamp__c');
+            const modstamp = modstampRaw ? new Date(String(modstampRaw)) : new Date();
+            const values = parseJson(names.get(p, 'Values__c'));
+            const deleted = changeType === 'DELETE';
+            if (
+                names.isPackageObject(objectApiName, 'Sync_Object__c') ||
+                names.isPackageObject(objectApiName, 'Field_Mapping__c')
+            ) {
+                if (!values && !deleted) continue;
+                config.push({
+                    local: names.local(objectApiName),
+                    sfId,
+                    values: values ?? {},
+                    deleted,
+                    at: modstamp.getTime()
+                });
+                continue;
+            }
+            if (!values && !deleted) {
+                result.missingValues.push({ objectApiName, sfId });
+                continue;
+            }
+            changes.push({
+                objectApiName,
+                sfId,
+                changeType: changeType as RecordChange['changeType'],
+                values: values ?? {},
+                modstamp
+            });
+        }
+        // Configuration first (objects before their mappings), so record changes see the new mappings.
+        config.sort((a, b) => (a.local === b.local ? a.at - b.at : a.local === 'Sync_Object__c' ? -1 : 1));
+        for (const c of config) {
+            if (c.local === 'Sync_Object__c') await applySyncObjectRecord(m, orgId, names, c.sfId, c.values, c.deleted);
+            else await applyFieldMappingRecord(m, orgId, names, c.sfId, c.values, c.deleted, resolveType);
+            result.configChanges += 1;
+        }
+        if (changes.length) {
+            const stats = await applyRecordChanges(m, orgId, await loadOrgConfig(m, orgId), changes);
+            Object.assign(result, stats);
+        }
+        for (const [channel, replayId] of Object.entries(result.replayIds))
+            await setCheckpoint(m, orgId, channel, replayId);
+    });
+    return result;
+}
