@@ -3,8 +3,8 @@
  * scoped by org and takes the caller's EntityManager, so it runs inside the caller's transaction.
  */
 import type { EntityManager } from 'typeorm';
-import { jsonParam, rows, toPendingEdit } from '../data/rows';
-import type { EditStatus, Json, PendingEdit } from '../data/types';
+import { rows, toPendingEdit } from '../data/rows';
+import type { EditStatus, PendingEdit } from '../data/types';
 
 /** A conflict row to insert. */
 export interface NewConflict {
@@ -31,8 +31,6 @@ export interface EditUpdate {
     /** New base value (the Salesforce value the edit is now based on); undefined leaves it. */
     baseValue?: unknown;
 }
-
-const j = (v: unknown): string | null => jsonParam(v === undefined ? null : (v as Json));
 
 /** Records processed event ids; returns the ones that were NOT seen before (the rest are duplicates). */
 export async function markEventsProcessed(m: EntityManager, orgId: string, uuids: string[]): Promise<Set<string>> {
