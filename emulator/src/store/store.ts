@@ -103,6 +103,8 @@ const STAGES: Record<string, { p: number; closed: boolean; won: boolean; fc: str
 export interface WriteOptions {
     /** Allow writing fields that are not createable/updateable (seeding, control API). */
     system?: boolean;
+    /** Use this id instead of a new one (fixture users). */
+    id?: string;
 }
 
 /** The org's records. */
@@ -131,10 +133,10 @@ export class RecordStore {
     }
 
     /** Commits: listeners see the changes (R7: only committed work publishes). */
-    commit(tx: Transaction): void {
+    commit(tx: Transaction, opts: { silent?: boolean } = {}): void {
         if (tx.done) throw new Error('transaction already finished');
         tx.done = true;
-        if (tx.changes.length === 0) return;
+        if (tx.changes.length === 0 || opts.silent) return;
         for (const l of this.listeners) l(tx.changes, tx);
     }
 
@@ -224,7 +226,7 @@ export class RecordStore {
         }
         Object.assign(rec, given);
         const now = this.stamp();
-        const id = this.ids.next(obj.keyPrefix);
+        const id = opts.id ?? this.ids.next(obj.keyPrefix);
         rec.Id = id;
         rec.IsDeleted = false;
         if (this.schema.isOwned(obj) && (rec.OwnerId === null || !('OwnerId' in given))) rec.OwnerId = tx.userId;
@@ -257,6 +259,11 @@ export class RecordStore {
             cascade: false
         });
         return id;
+    }
+
+    /** Inserts a record with a fixed id and system privileges (fixture users). */
+    insertWithId(tx: Transaction, objectName: string, id: string, values: Rec): string {
+        return this.insert(tx, objectName, values, { system: true, id });
     }
 
     /** Updates a record; `objectName` (when given) must match the id's object. */
@@ -575,7 +582,7 @@ export class RecordStore {
     }
 
     /** Required fields, uniqueness and validation rules on the record as it would be saved. */
-    private checkRecord(obj: ObjectSchema, rec: Rec, old: Rec | null): void {
+    private checkRecord(obj: ObjectSchema, rec: Rec, _old: Rec | null): void {
         const missing: string[] = [];
         for (const f of obj.fields.values()) {
             const required = !f.nillable && f.type !== 'boolean' && (f.createable || f.updateable);
