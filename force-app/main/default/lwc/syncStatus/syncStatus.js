@@ -92,8 +92,11 @@ export default class SyncStatus extends LightningElement {
         return this.apiUsagePercent !== undefined;
     }
 
-    get apiUsageLabel() {
-        return `API usage: ${this.apiUsagePercent}% of the daily limit`;
+    /** "1234/100000 (1% of the daily limit)" when the usage can be read as used/limit. */
+    get apiUsageText() {
+        return this.hasApiUsagePercent
+            ? `${this.apiUsage} (${this.apiUsagePercent}% of the daily limit)`
+            : this.apiUsage;
     }
 
     get objectRows() {
