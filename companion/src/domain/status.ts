@@ -1,0 +1,118 @@
+/**
+ * Sync status and errors, aggregated from the tables (and, when the engine runs in this process, its live view).
+ */
+import type { DataSource } from 'typeorm';
+import { createRepositories } from '../data';
+import type { Actor } from './context';
+import type { EngineOrgStatus, SyncEngine } from './ports';
+import { syncErrorView, type SyncErrorView } from './views';
+
+/** Per-object figures of the status. */
+export interface ObjectStatusView {
+    objectApiName: string;
+    enabled: boolean;
+    syncToSalesforce: boolean;
+    pendingCount: number;
+    failedCount: number;
+    conflictCount: number;
+    lastOutboundAt: string | null;
+    lastFullSyncAt: string | null;
+}
+
+/** GET /api/v1/sync/status. */
+export interface SyncStatusView {
+    connection: {
+        state: string;
+        message: string | null;
+        orgName: string;
+        sfOrgId: string | null;
+        instanceUrl: string | null;
+    };
+    lastInboundAt: string | null;
+    lastOutboundAt: string | null;
+    lastFullSyncAt: string | null;
+    pendingCount: number;
+    inFlightCount: number;
+    failedCount: number;
+    conflictCount: number;
+    apiUsage: { callsLast24h: number; used: number | null; max: number | null };
+    engine: EngineOrgStatus | null;
+    objects: ObjectStatusView[];
+}
+
+const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
+/** The org's sync status. The engine's part is null when no engine runs in this process. */
+export async function syncStatus(
+    dataSource: DataSource,
+    engine: SyncEngine | undefined,
+    actor: Actor
+): Promise<SyncStatusView> {
+    const repos = createRepositories(dataSource.manager);
+    const orgId = actor.orgId;
+    const org = await repos.orgs.get(orgId);
+    const [counts, conflicts, lastInbound, lastOutbound, lastFull, calls, objects, engineStatus] = await Promise.all([
+        repos.pendingEdits.counts(orgId),
+        repos.conflicts.countOpen(orgId),
+        repos.eventCheckpoints.lastUpdatedAt(orgId),
+        repos.pendingEdits.lastSucceededAt(orgId),
+        repos.syncRuns.lastSucceeded(orgId, ['import', 'reconcile']),
+        repos.syncRuns.apiCallsSince(orgId, new Date(Date.now() - 24 * 3600_000)),
+        repos.syncObjects.list(orgId),
+        engine?.isStarted()
+            ? engine.status(orgId).catch((e: unknown) => ({ error: String((e as Error)?.message ?? e) }))
+            : null
+    ]);
+    const lastInboundRun = await repos.syncRuns.lastSucceeded(orgId, ['inbound']);
+    const latestInbound =
+        [lastInbound, lastInboundRun?.finishedAt ?? null].filter(Boolean).sort((a, b) => +b! - +a!)[0] ?? null;
+    const perObject = await Promise.all(
+        objects.map(async (o) => {
+            const [c, open, out, full] = await Promise.all([
+                repos.pendingEdits.counts(orgId, o.objectApiName),
+                repos.conflicts.countOpen(orgId, o.objectApiName),
+                repos.pendingEdits.lastSucceededAt(orgId, o.objectApiName),
+                repos.syncRuns.lastSucceeded(orgId, ['import', 'reconcile'], o.objectApiName)
+            ]);
+            return {
+                objectApiName: o.objectApiName,
+                enabled: o.enabled,
+                syncToSalesforce: o.syncToSalesforce,
+                pendingCount: c.pending + c.inFlight,
+                failedCount: c.failed,
+                conflictCount: open,
+                lastOutboundAt: iso(out),
+                lastFullSyncAt: iso(full?.finishedAt)
+            };
+        })
+    );
+    const usage = (engineStatus as EngineOrgStatus | null)?.apiUsage ?? null;
+    return {
+        connection: {
+            state: org?.status ?? 'new',
+            message: org?.statusMessage ?? null,
+            orgName: org?.name ?? '',
+            sfOrgId: org?.sfOrgId ?? null,
+            instanceUrl: org?.instanceUrl ?? null
+        },
+        lastInboundAt: iso(latestInbound),
+        lastOutboundAt: iso(lastOutbound),
+        lastFullSyncAt: iso(lastFull?.finishedAt),
+        pendingCount: counts.pending + counts.inFlight,
+        inFlightCount: counts.inFlight,
+        failedCount: counts.failed,
+        conflictCount: conflicts,
+        apiUsage: { callsLast24h: calls, used: usage?.used ?? null, max: usage?.max ?? null },
+        engine: engineStatus,
+        objects: perObject
+    };
+}
+
+/** Failed edits, newest first. */
+export async function syncErrors(
+    dataSource: DataSource,
+    actor: Actor,
+    page: { limit: number; offset: number }
+): Promise<SyncErrorView[]> {
+    return (await createRepositories(dataSource.manager).pendingEdits.listFailed(actor.orgId, page)).map(syncErrorView);
+}
