@@ -94,7 +94,7 @@ describe('conformance: login, CRUD, describe, errors', () => {
         const f = (n: string) => d.fields.find((x) => x.name === n)!;
         expect(d.keyPrefix).toBe('006');
         expect(f('StageName')).toMatchObject({ type: 'picklist', nillable: false, createable: true });
-        expect(f('StageName').picklistValues.map((p) => p.value)).toContain('Closed Won');
+        expect(f('StageName').picklistValues!.map((p) => p.value)).toContain('Closed Won');
         expect(f('Amount')).toMatchObject({ type: 'currency', precision: 18, scale: 2 });
         expect(f('Probability').type).toBe('percent');
         expect(f('CloseDate').type).toBe('date');
@@ -114,7 +114,7 @@ describe('conformance: login, CRUD, describe, errors', () => {
             relationshipName: 'Sync_Object__r'
         });
         const acct = await conn.sobject('Account').describe();
-        expect(acct.fields.find((x) => x.name === 'Industry')!.picklistValues.map((p) => p.value)).toContain(
+        expect(acct.fields.find((x) => x.name === 'Industry')!.picklistValues!.map((p) => p.value)).toContain(
             'Technology'
         );
         expect(acct.fields.find((x) => x.name === 'NumberOfEmployees')!.type).toBe('int');
@@ -214,14 +214,12 @@ describe('conformance: login, CRUD, describe, errors', () => {
         const so = await conn
             .sobject('Sync_Object__c')
             .create({ Object_Api_Name__c: 'Case', Display_Name__c: 'Cases' });
-        const fm = await conn
-            .sobject('Field_Mapping__c')
-            .create({
-                Sync_Object__c: so.id,
-                Key__c: 'Case.Subject',
-                Display_Name__c: 'Subject',
-                Salesforce_Field__c: 'Subject'
-            });
+        const fm = await conn.sobject('Field_Mapping__c').create({
+            Sync_Object__c: so.id,
+            Key__c: 'Case.Subject',
+            Display_Name__c: 'Subject',
+            Salesforce_Field__c: 'Subject'
+        });
         await conn.sobject('Sync_Object__c').destroy(so.id!);
         const live = await conn.query(`SELECT Id FROM Field_Mapping__c WHERE Id = '${fm.id}'`);
         expect(live.totalSize).toBe(0);

@@ -77,7 +77,7 @@ export interface JsforceError extends Error {
 }
 
 /** Runs `fn` and returns the error it throws (fails when it does not throw). */
-export async function errorOf(fn: () => Promise<unknown>): Promise<JsforceError> {
+export async function errorOf(fn: () => PromiseLike<unknown>): Promise<JsforceError> {
     try {
         await fn();
     } catch (e) {
