@@ -1,0 +1,98 @@
+/**
+ * One active sync per org across processes: a PostgreSQL session advisory lock held on a dedicated connection.
+ * The process that holds it runs the org's subscriber and flusher; the others keep trying every few seconds
+ * and take over when the holder dies (its session ends, so PostgreSQL releases the lock).
+ */
+import { Client } from 'pg';
+
+/** Lock namespace (first key of the two-key advisory lock): "SF" in ASCII. */
+export const LOCK_CLASS = 0x5346;
+
+/** Options of {@link OrgLeaderLock}. */
+export interface LeaderOptions {
+    /** PostgreSQL URL (the companion's database). */
+    url: string;
+    orgId: string;
+    /** How often a follower retries (default 2 s). */
+    retryMs?: number;
+    /** Called when this process becomes the org's leader. */
+    onAcquired: () => Promise<void> | void;
+    /** Called when this process loses leadership (its lock connection broke). */
+    onLost: (err: Error) => Promise<void> | void;
+}
+
+/** See the module comment. */
+export class OrgLeaderLock {
+    private client: Client | null = null;
+    private timer: NodeJS.Timeout | null = null;
+    private stopped = false;
+    private leader = false;
+
+    constructor(private readonly options: LeaderOptions) {}
+
+    /** True while this process holds the org's lock. */
+    get isLeader(): boolean {
+        return this.leader;
+    }
+
+    /** Starts trying to take the lock; resolves after the first try. */
+    async start(): Promise<void> {
+        this.stopped = false;
+        await this.tryAcquire();
+    }
+
+    /** Releases the lock (closing its connection) and stops trying. */
+    async stop(): Promise<void> {
+        this.stopped = true;
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = null;
+        const c = this.client;
+        this.client = null;
+        this.leader = false;
+        if (c) await c.end().catch(() => undefined);
+    }
+
+    private schedule(): void {
+        if (this.stopped) return;
+        this.timer = setTimeout(() => void this.tryAcquire(), this.options.retryMs ?? 2000);
+        this.timer.unref();
+    }
+
+    private async tryAcquire(): Promise<void> {
+        if (this.stopped || this.leader) return;
+        try {
+            if (!this.client) {
+                const c = new Client({ connectionString: this.options.url, application_name: 'statisfy-sync-leader' });
+                c.on('error', (err) => void this.lost(err));
+                await c.connect();
+                this.client = c;
+            }
+            const res = await this.client.query<{ ok: boolean }>(
+                'SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok',
+                [LOCK_CLASS, this.options.orgId]
+            );
+            if (res.rows[0]?.ok && !this.stopped) {
+                this.leader = true;
+                this.client.on('end', () => void this.lost(new Error('leader lock connection closed')));
+                await this.options.onAcquired();
+                return;
+            }
+        } catch (err) {
+            const c = this.client;
+            this.client = null;
+            if (c) await c.end().catch(() => undefined);
+            void err;
+        }
+        this.schedule();
+    }
+
+    private async lost(err: Error): Promise<void> {
+        if (!this.leader || this.stopped) return;
+        this.leader = false;
+        const c = this.client;
+        this.client = null;
+        if (c) await c.end().catch(() => undefined);
+        await this.options.onLost(err);
+        this.schedule();
+    }
+}
