@@ -50,10 +50,10 @@ export default class ObjectFields extends LightningElement {
         }
     }
 
-    /** Reloads the fields from Salesforce. */
+    /** Reloads the fields from Salesforce; the spinner shows only while there is nothing to show yet. */
     @api
     async load() {
-        this.loading = true;
+        this.loading = this.rows.length === 0;
         try {
             this.rows = await getObjectFields({ objectApiName: this.objectApiName });
             this.loadError = undefined;

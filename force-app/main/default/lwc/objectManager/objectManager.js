@@ -3,6 +3,24 @@ import { refreshApex } from '@salesforce/apex';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getSyncObjects from '@salesforce/apex/StatisfyConfigController.getSyncObjects';
 import setSyncToSalesforce from '@salesforce/apex/StatisfyConfigController.setSyncToSalesforce';
+import { subscribe, unsubscribe, onError, isEmpEnabled } from 'lightning/empApi';
+import RECORD_CHANGE_EVENT from '@salesforce/schema/Record_Change__e';
+import SYNC_OBJECT from '@salesforce/schema/Sync_Object__c';
+import FIELD_MAPPING from '@salesforce/schema/Field_Mapping__c';
+
+/** The change events the package publishes; configuration records are published too. */
+const RECORD_CHANGE_CHANNEL = `/event/${RECORD_CHANGE_EVENT.objectApiName}`;
+/** Only events published after subscribing. */
+const REPLAY_NEW_EVENTS = -1;
+/** A trigger chunk publishes one event per record: refresh once per burst. */
+const REFRESH_DELAY_MS = 300;
+
+/** `statisfy__Field_Mapping__c` → `Field_Mapping__c`, so names compare the same with or without the namespace. */
+function withoutNamespace(apiName) {
+    return String(apiName || '').replace(/^[A-Za-z0-9]+__(?=\w+__[a-z]+$)/, '');
+}
+
+const CONFIG_OBJECTS = new Set([SYNC_OBJECT.objectApiName, FIELD_MAPPING.objectApiName].map(withoutNamespace));
 
 /** The guide's order for the standard objects: accounts, opportunities, people. */
 const STANDARD_ORDER = ['Account', 'Opportunity', 'Contact', 'Lead'];
@@ -29,6 +47,9 @@ export default class ObjectManager extends LightningElement {
     selectedObject;
     wiredResult;
     focusObjectAfterRender;
+    liveUpdatesOff = false;
+    subscription;
+    refreshTimer;
 
     @wire(getSyncObjects)
     wiredObjects(result) {
@@ -40,6 +61,57 @@ export default class ObjectManager extends LightningElement {
         } else if (error) {
             this.objects = undefined;
             this.loadError = error;
+        }
+    }
+
+    connectedCallback() {
+        this.subscribeToConfigChanges();
+    }
+
+    disconnectedCallback() {
+        clearTimeout(this.refreshTimer);
+        if (this.subscription) {
+            unsubscribe(this.subscription);
+            this.subscription = undefined;
+        }
+    }
+
+    /**
+     * Keeps the page current when the configuration changes elsewhere (in Statisfy, or another admin):
+     * `Sync_Object__c` and `Field_Mapping__c` changes arrive as Record_Change__e events.
+     */
+    async subscribeToConfigChanges() {
+        try {
+            if (!(await isEmpEnabled())) {
+                this.liveUpdatesOff = true;
+                return;
+            }
+            onError(() => {
+                this.liveUpdatesOff = true;
+            });
+            this.subscription = await subscribe(RECORD_CHANGE_CHANNEL, REPLAY_NEW_EVENTS, (message) =>
+                this.handleRecordChange(message)
+            );
+        } catch (error) {
+            this.liveUpdatesOff = true;
+        }
+    }
+
+    handleRecordChange(message) {
+        const payload = (message && message.data && message.data.payload) || {};
+        const objectKey = Object.keys(payload).find((key) => withoutNamespace(key) === 'Object_Api_Name__c');
+        if (!objectKey || !CONFIG_OBJECTS.has(withoutNamespace(payload[objectKey]))) {
+            return;
+        }
+        clearTimeout(this.refreshTimer);
+        this.refreshTimer = setTimeout(() => this.refreshConfig(), REFRESH_DELAY_MS);
+    }
+
+    refreshConfig() {
+        refreshApex(this.wiredResult);
+        const fields = this.template.querySelector('c-object-fields');
+        if (fields) {
+            fields.load();
         }
     }
 

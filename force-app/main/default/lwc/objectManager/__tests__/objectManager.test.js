@@ -5,6 +5,7 @@ import setSyncToSalesforce from '@salesforce/apex/StatisfyConfigController.setSy
 import getObjectFields from '@salesforce/apex/StatisfyConfigController.getObjectFields';
 import { refreshApex } from '@salesforce/apex';
 import { ShowToastEventName } from 'lightning/platformShowToastEvent';
+import { subscribe, unsubscribe, empApiMock } from 'lightning/empApi';
 
 const mockObjects = require('./data/getSyncObjects.json');
 
@@ -33,6 +34,15 @@ jest.mock(
 jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), { virtual: true });
 
 const flushPromises = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** Longer than the component's refresh delay for a burst of change events. */
+const waitForRefresh = () => new Promise((resolve) => setTimeout(resolve, 350));
+
+function changeEvent(objectApiName, objectField = 'Object_Api_Name__c') {
+    return {
+        channel: '/event/Record_Change__e',
+        data: { payload: { [objectField]: objectApiName, Change_Type__c: 'UPDATE' } }
+    };
+}
 
 function render() {
     const element = createElement('c-object-manager', { is: ObjectManager });
@@ -60,6 +70,7 @@ describe('c-object-manager', () => {
             document.body.removeChild(document.body.firstChild);
         }
         jest.clearAllMocks();
+        empApiMock.resetMock();
     });
 
     describe('getSyncObjects @wire data', () => {
@@ -231,6 +242,81 @@ describe('c-object-manager', () => {
             const button = element.shadowRoot.querySelector('button.object-link[data-object="Opportunity"]');
             expect(element.shadowRoot.activeElement).toBe(button);
             expect(refreshApex).toHaveBeenCalled();
+        });
+    });
+
+    describe('live updates (Record_Change__e)', () => {
+        it('subscribes to new change events and unsubscribes when removed', async () => {
+            const element = render();
+            await flushPromises();
+            expect(subscribe).toHaveBeenCalledWith('/event/Record_Change__e', -1, expect.any(Function));
+            document.body.removeChild(element);
+            expect(unsubscribe).toHaveBeenCalledTimes(1);
+        });
+
+        it('refreshes the objects once per burst of configuration changes, namespaced or not', async () => {
+            const element = render();
+            getSyncObjects.emit(mockObjects);
+            await flushPromises();
+
+            empApiMock.fireMockEvent(changeEvent('statisfy__Field_Mapping__c', 'statisfy__Object_Api_Name__c'));
+            empApiMock.fireMockEvent(changeEvent('Sync_Object__c'));
+            empApiMock.fireMockEvent(changeEvent('Field_Mapping__c'));
+            await waitForRefresh();
+            expect(refreshApex).toHaveBeenCalledTimes(1);
+            expect(element.shadowRoot.querySelector('.live-updates-off')).toBeNull();
+        });
+
+        it('ignores changes of synced records and events without an object', async () => {
+            render();
+            getSyncObjects.emit(mockObjects);
+            await flushPromises();
+            empApiMock.fireMockEvent(changeEvent('Account'));
+            empApiMock.fireMockEvent({ channel: '/event/Record_Change__e', data: { payload: {} } });
+            empApiMock.fireMockEvent({ channel: '/event/Record_Change__e' });
+            await waitForRefresh();
+            expect(refreshApex).not.toHaveBeenCalled();
+        });
+
+        it("reloads the open object's fields too", async () => {
+            getObjectFields.mockResolvedValue([]);
+            const element = render();
+            getSyncObjects.emit(mockObjects);
+            await flushPromises();
+            element.shadowRoot.querySelector('button.object-link[data-object="Account"]').click();
+            await flushPromises();
+            expect(getObjectFields).toHaveBeenCalledTimes(1);
+
+            empApiMock.fireMockEvent(changeEvent('Field_Mapping__c'));
+            await waitForRefresh();
+            expect(getObjectFields).toHaveBeenCalledTimes(2);
+            expect(getObjectFields).toHaveBeenLastCalledWith({ objectApiName: 'Account' });
+        });
+
+        it('says live updates are off when EMP is unavailable', async () => {
+            empApiMock.setMockEmpEnabled(false);
+            const element = render();
+            getSyncObjects.emit(mockObjects);
+            await flushPromises();
+            expect(subscribe).not.toHaveBeenCalled();
+            expect(element.shadowRoot.querySelector('.live-updates-off').textContent).toContain('Live updates are off');
+            await expect(element).toBeAccessible();
+        });
+
+        it('says live updates are off when subscribing fails or the stream reports an error', async () => {
+            empApiMock.setMockSubscribeError({ message: 'Handshake denied' });
+            const failed = render();
+            await flushPromises();
+            expect(failed.shadowRoot.querySelector('.live-updates-off')).not.toBeNull();
+            document.body.removeChild(failed);
+
+            empApiMock.resetMock();
+            const element = render();
+            await flushPromises();
+            expect(element.shadowRoot.querySelector('.live-updates-off')).toBeNull();
+            empApiMock.fireMockError({ error: '403::Unknown client' });
+            await flushPromises();
+            expect(element.shadowRoot.querySelector('.live-updates-off')).not.toBeNull();
         });
     });
 });
