@@ -66,6 +66,9 @@ describe('c-sync-status', () => {
         expect($(element, '[data-id="last-outbound"] lightning-formatted-date-time').value).toBe(
             '2026-11-28T23:58:42.000Z'
         );
+        expect($(element, '[data-id="last-full-sync"] lightning-formatted-date-time').value).toBe(
+            '2026-11-28T02:00:00.000Z'
+        );
         expect(text(element, 'pending')).toBe('3');
         expect(text(element, 'failed')).toBe('1');
         expect(text(element, 'conflicts')).toBe('2');
@@ -93,6 +96,7 @@ describe('c-sync-status', () => {
         expect($(element, '[data-id="connection-state"]').className).toContain('slds-theme_error');
         expect(text(element, 'last-inbound')).toBe('Never');
         expect(text(element, 'last-outbound')).toBe('Never');
+        expect(text(element, 'last-full-sync')).toBe('Never');
         expect(text(element, 'api-usage')).toBe('Not reported');
         expect($(element, 'lightning-progress-bar')).toBeNull();
         expect($(element, '.status-message').textContent).toBe('Statisfy has not reported a sync status yet');
