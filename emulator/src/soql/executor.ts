@@ -255,11 +255,24 @@ function keyFn(cat: Category): (v: unknown) => Key | null {
         case 'date':
             return (v) => (typeof v === 'string' && v.length >= 10 ? v.slice(0, 10) : null);
         case 'datetime':
-            return (v) => {
-                const ms = datetimeValueMs(v);
-                return Number.isNaN(ms) ? null : ms;
-            };
+            return datetimeKey;
     }
+}
+
+/**
+ * Datetimes compare as canonical `YYYY-MM-DDThh:mm:ss.SSS+0000` strings (fixed width, so string order is
+ * time order). Stored values are already canonical; anything else is normalised through its instant.
+ */
+function datetimeKey(v: unknown): string | null {
+    if (typeof v !== 'string') return null;
+    if (v.length === 28 && v.endsWith('+0000')) return v;
+    const ms = datetimeValueMs(v);
+    return Number.isNaN(ms) ? null : canonicalDatetime(ms);
+}
+
+/** Epoch ms → `YYYY-MM-DDThh:mm:ss.SSS+0000`. */
+function canonicalDatetime(ms: number): string {
+    return new Date(ms).toISOString().slice(0, 23) + '+0000';
 }
 
 /** `b;A;c` → `a;b;c`: multi-select values compare as sets, case-insensitively. */
@@ -431,28 +444,147 @@ interface OrderKey {
     nullsFirst: boolean;
 }
 
-/** Sorts with keys computed once per record (stable: ties keep the source order). */
-function sortRows(rows: Rec[], order: OrderKey[]): Rec[] {
-    const n = order.length;
-    const decorated = rows.map((rec) => {
-        const keys = new Array<Key | null>(n);
-        for (let i = 0; i < n; i++) keys[i] = order[i].key(rec);
-        return { rec, keys };
-    });
-    decorated.sort((a, b) => {
+/**
+ * Dense ranks of one ORDER BY column: direction and null placement folded in, so that comparing ranks
+ * as numbers gives the column's order. Keys are computed once per row; numeric keys are ranked with the
+ * native typed-array sort, text keys by {@link denseTextRanks}.
+ */
+function rankColumn(rows: Rec[], o: OrderKey): { ranks: Float64Array; size: number } {
+    const n = rows.length;
+    const raw = new Array<Key | null>(n);
+    let numeric = true;
+    for (let i = 0; i < n; i++) {
+        const k = o.key(rows[i]);
+        raw[i] = k;
+        if (k !== null && typeof k !== 'number') numeric = false;
+    }
+    const ranks = new Float64Array(n);
+    const shift = o.nullsFirst ? 1 : 0;
+    let unique: number;
+    if (numeric) {
+        const sorted = new Float64Array(n);
+        let m = 0;
+        for (let i = 0; i < n; i++) if (raw[i] !== null) sorted[m++] = raw[i] as number;
+        sorted.subarray(0, m).sort();
+        let u = 0;
+        for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[u - 1]) sorted[u++] = sorted[i];
+        unique = u;
         for (let i = 0; i < n; i++) {
-            const x = a.keys[i];
-            const y = b.keys[i];
-            if (x === y) continue;
-            const o = order[i];
-            if (x === null) return o.nullsFirst ? -1 : 1;
-            if (y === null) return o.nullsFirst ? 1 : -1;
-            const cmp = x < y ? -1 : x > y ? 1 : 0;
-            if (cmp !== 0) return o.desc ? -cmp : cmp;
+            const k = raw[i] as number | null;
+            if (k === null) {
+                ranks[i] = o.nullsFirst ? 0 : unique;
+                continue;
+            }
+            let lo = 0;
+            let hi = u - 1;
+            while (lo < hi) {
+                const mid = (lo + hi) >>> 1;
+                if (sorted[mid] < k) lo = mid + 1;
+                else hi = mid;
+            }
+            ranks[i] = (o.desc ? u - 1 - lo : lo) + shift;
         }
-        return 0;
+    } else {
+        const keys = raw as Array<string | null>;
+        const dense = denseTextRanks(keys);
+        unique = dense.unique;
+        for (let i = 0; i < n; i++) {
+            const d = dense.ranks[i];
+            ranks[i] = d < 0 ? (o.nullsFirst ? 0 : unique) : (o.desc ? unique - 1 - d : d) + shift;
+        }
+    }
+    return { ranks, size: unique + 1 };
+}
+
+/**
+ * Dense ranks (0 … unique-1, -1 for null) of text keys in UTF-16 code unit order (as `<`). Columns with
+ * few distinct values (picklists, dates) sort only the distinct values natively; columns where most values
+ * differ (names, ids) are ordered by one comparator sort over the row indices.
+ */
+function denseTextRanks(keys: Array<string | null>): { ranks: Int32Array; unique: number } {
+    const n = keys.length;
+    const ranks = new Int32Array(n);
+    const slotOf = new Map<string, number>();
+    const distinct: string[] = [];
+    const maxDistinct = Math.max(64, n >>> 3);
+    let few = true;
+    for (let i = 0; i < n; i++) {
+        const k = keys[i];
+        if (k === null) {
+            ranks[i] = -1;
+            continue;
+        }
+        let slot = slotOf.get(k);
+        if (slot === undefined) {
+            if (distinct.length >= maxDistinct) {
+                few = false;
+                break;
+            }
+            slot = distinct.length;
+            distinct.push(k);
+            slotOf.set(k, slot);
+        }
+        ranks[i] = slot;
+    }
+    if (few) {
+        const sorted = distinct.slice().sort(); // native sort: UTF-16 code unit order, as `<`
+        const rankOfSlot = new Int32Array(distinct.length);
+        for (let r = 0; r < sorted.length; r++) rankOfSlot[slotOf.get(sorted[r])!] = r;
+        for (let i = 0; i < n; i++) if (ranks[i] >= 0) ranks[i] = rankOfSlot[ranks[i]];
+        return { ranks, unique: distinct.length };
+    }
+    const idx: number[] = [];
+    for (let i = 0; i < n; i++) {
+        if (keys[i] === null) ranks[i] = -1;
+        else idx.push(i);
+    }
+    idx.sort((a, b) => {
+        const x = keys[a]!;
+        const y = keys[b]!;
+        return x < y ? -1 : x > y ? 1 : 0;
     });
-    return decorated.map((d) => d.rec);
+    let r = -1;
+    for (let j = 0; j < idx.length; j++) {
+        if (j === 0 || keys[idx[j]] !== keys[idx[j - 1]]) r++;
+        ranks[idx[j]] = r;
+    }
+    return { ranks, unique: r + 1 };
+}
+
+/**
+ * Sorts rows by the ORDER BY columns; ties keep the source order (Salesforce's order for equal keys is
+ * unspecified; stable is the least surprising). When the combined ranks and the row index fit in a
+ * double exactly, rows are sorted by one composite number with the native typed-array sort.
+ */
+function sortRows(rows: Rec[], order: OrderKey[]): Rec[] {
+    const n = rows.length;
+    if (n < 2) return rows.slice();
+    const columns = order.map((o) => rankColumn(rows, o));
+    let span = n;
+    for (const c of columns) span *= c.size;
+    const out = new Array<Rec>(n);
+    if (span <= Number.MAX_SAFE_INTEGER) {
+        const composite = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+            let v = 0;
+            for (const c of columns) v = v * c.size + c.ranks[i];
+            composite[i] = v * n + i;
+        }
+        composite.sort();
+        for (let i = 0; i < n; i++) out[i] = rows[composite[i] % n];
+        return out;
+    }
+    const index = new Array<number>(n);
+    for (let i = 0; i < n; i++) index[i] = i;
+    index.sort((a, b) => {
+        for (const c of columns) {
+            const d = c.ranks[a] - c.ranks[b];
+            if (d !== 0) return d;
+        }
+        return a - b;
+    });
+    for (let i = 0; i < n; i++) out[i] = rows[index[i]];
+    return out;
 }
 
 // ===== WHERE =========================================================================================
@@ -543,10 +675,10 @@ function literalKey(c: Compiler, r: Resolved, lit: Literal, now: Date): LiteralK
             }
             throw mismatch(false);
         case 'datetime':
-            if (lit.kind === 'datetime') return { kind: 'key', key: lit.ms };
+            if (lit.kind === 'datetime') return { kind: 'key', key: canonicalDatetime(lit.ms) };
             if (lit.kind === 'dateLiteral') {
                 const range = dateLiteralRange(lit.name, lit.n, now);
-                return { kind: 'range', lo: range.startMs, hi: range.endMs };
+                return { kind: 'range', lo: canonicalDatetime(range.startMs), hi: canonicalDatetime(range.endMs) };
             }
             throw mismatch(false);
     }
@@ -670,8 +802,19 @@ function compileSet(c: Compiler, cond: Extract<Condition, { kind: 'set' }>, now:
         const includes = (rec: Rec): boolean => {
             const v = get(rec);
             if (v === null || v === undefined || v === '') return false;
-            const have = new Set(normalizeMulti(String(v)).split(';'));
-            return groups.some((g) => g.every((x) => have.has(x)));
+            const have = String(v).toLowerCase().split(';');
+            for (let i = 0; i < have.length; i++) have[i] = have[i].trim();
+            for (const g of groups) {
+                let all = true;
+                for (const x of g) {
+                    if (!have.includes(x)) {
+                        all = false;
+                        break;
+                    }
+                }
+                if (all) return true;
+            }
+            return false;
         };
         return cond.op === 'INCLUDES' ? includes : (rec) => !includes(rec);
     }
