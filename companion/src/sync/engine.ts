@@ -1,0 +1,629 @@
+/**
+ * The sync engine: per org, one leader process (advisory lock) connects to Salesforce, pulls and pushes the
+ * configuration records, finishes edits a dead process left in flight, subscribes to Record_Change__e and
+ * Sync_Request__e, imports/reconciles every enabled object, and runs the flusher; it also keeps Sync_Status__c and
+ * Sync_Error__c current. `POST /api/v1/sync` and a Sync_Request__e from the org both land in {@link requestSync}.
+ * It implements the domain's `SyncEngine` and `OrgSchemaProvider` ports (companion/src/domain/ports.ts).
+ */
+import type { DataSource } from 'typeorm';
+import type { CompanionServices } from '../app';
+import { createRepositories } from '../data';
+import type { Org, SyncObject } from '../data/types';
+import type { EngineOrgStatus, ObjectSchema, OrgSchemaProvider, SyncEngine, SyncKind } from '../domain/ports';
+import type { Logger } from '../lib/logger';
+import type { Metrics } from '../lib/metrics';
+import { OrgConnection, OrgMismatchError, SalesforceConnectionFactory, SalesforceOrg } from '../salesforce/connection';
+import { DescribeCache, UnknownObjectError } from '../salesforce/describe-cache';
+import { SalesforceGateway } from '../salesforce/gateway';
+import { CircuitBreaker } from './circuit-breaker';
+import { pullConfig, pushConfig } from './config-sync';
+import { Flusher, FlushStats } from './flusher';
+import { applyEventBatch, ChannelEvent, SyncRequest } from './inbound';
+import { OrgLeaderLock } from './leader';
+import { pacingFor } from './pacing';
+import { reconcileObject } from './reconcile';
+import { writeSyncErrors, writeSyncStatus } from './status-writer';
+import { getCheckpoint } from './store';
+import { OrgSubscriber } from './subscriber';
+
+/** Tuning of the engine (defaults suit production; tests shorten them). */
+export interface EngineOptions {
+    /** How often the flusher looks for due edits (default 100 ms; an edit also kicks it). */
+    flushIntervalMs?: number;
+    /** Periodic reconcile of every enabled object (default 5 min). */
+    reconcileIntervalMs?: number;
+    /** Sync_Status__c refresh when something changed (default 10 s). */
+    statusIntervalMs?: number;
+    /** How often companion-side configuration changes are looked for and pushed (default 1 s). */
+    configPushIntervalMs?: number;
+    /** How often the list of orgs is re-read (new orgs start; default 5 s). */
+    orgScanIntervalMs?: number;
+    leaderRetryMs?: number;
+    batchSize?: number;
+    batchWindowMs?: number;
+    claimLimit?: number;
+    bulkThreshold?: number;
+    importBulkThreshold?: number;
+    preWriteCheck?: 'known' | 'query';
+    apiVersion?: string;
+    oauthClientSecret?: string;
+    oauthRedirectUri?: string;
+    /** Write Sync_Status__c / Sync_Error__c to the org (default true). */
+    writeStatus?: boolean;
+}
+
+interface Deps {
+    ds: DataSource;
+    logger: Logger;
+    metrics?: Metrics;
+    factory: SalesforceConnectionFactory;
+    options: Required<Omit<EngineOptions, 'apiVersion' | 'oauthClientSecret' | 'oauthRedirectUri'>>;
+    onSyncRequest: (orgId: string, req: SyncRequest) => void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function toSalesforceOrg(org: Org): SalesforceOrg {
+    return {
+        id: org.id,
+        name: org.name,
+        sfOrgId: org.sfOrgId,
+        instanceUrl: org.instanceUrl,
+        loginUrl: org.loginUrl,
+        authKind: org.authKind,
+        consumerKey: org.consumerKey ?? '',
+        username: org.username,
+        privateKeyEnc: org.privateKeyEnc,
+        refreshTokenEnc: org.refreshTokenEnc,
+        namespace: org.namespace
+    };
+}
+
+/** The sync of one org in this process. */
+export class OrgSync {
+    readonly breaker = new CircuitBreaker();
+    readonly leader: OrgLeaderLock;
+    connection: OrgConnection | null = null;
+    gateway: SalesforceGateway | null = null;
+    describe: DescribeCache | null = null;
+    subscriber: OrgSubscriber | null = null;
+    flusher: Flusher | null = null;
+    state: 'following' | 'connecting' | 'running' | 'error' | 'org_mismatch' | 'stopped' = 'stopped';
+    message: string | null = null;
+    readonly times = {
+        lastInboundAt: null as Date | null,
+        lastOutboundAt: null as Date | null,
+        lastFullSyncAt: null as Date | null
+    };
+    /** Totals since start (tests, status). */
+    readonly totals = {
+        eventsApplied: 0,
+        batches: 0,
+        editsSent: 0,
+        flushes: 0,
+        apiCallsFlush: 0,
+        reconciles: 0,
+        invalidReplays: 0
+    };
+    private timer: NodeJS.Timeout | null = null;
+    private tickRunning: Promise<void> | null = null;
+    private stopping = false;
+    private lastReconcile = 0;
+    private lastStatus = 0;
+    private lastConfigPush = 0;
+    private lastApiCalls = 0;
+    private statusDirty = true;
+    private failedToReport: import('../data/types').PendingEdit[] = [];
+    private reconcileQueue: Promise<unknown> = Promise.resolve();
+
+    constructor(
+        readonly orgId: string,
+        private readonly deps: Deps
+    ) {
+        this.leader = new OrgLeaderLock({
+            url: (deps.ds.options as { url?: string }).url ?? '',
+            orgId,
+            retryMs: deps.options.leaderRetryMs,
+            onAcquired: () => void this.lead(),
+            onLost: async (err) => {
+                deps.logger.warn({ orgId, err }, 'lost the org leader lock; stopping its sync here');
+                await this.stopWork();
+                this.state = 'following';
+            }
+        });
+    }
+
+    /** Starts competing for the org's leadership. */
+    async start(): Promise<void> {
+        this.stopping = false;
+        this.state = 'following';
+        await this.leader.start();
+    }
+
+    /** Graceful stop: the in-flight flush finishes, queued events are applied, the lock is released. */
+    async stop(): Promise<void> {
+        this.stopping = true;
+        await this.stopWork();
+        await this.leader.stop();
+        this.state = 'stopped';
+    }
+
+    /** Makes the flusher look for due edits now. */
+    kick(): void {
+        if (this.state !== 'running' || this.stopping) return;
+        if (!this.tickRunning) this.schedule(0);
+    }
+
+    private async lead(): Promise<void> {
+        for (let attempt = 1; !this.stopping && this.leader.isLeader; attempt++) {
+            try {
+                await this.connectAndRun();
+                return;
+            } catch (err) {
+                if (err instanceof OrgMismatchError) {
+                    this.state = 'org_mismatch';
+                    this.message = err.message;
+                    this.deps.logger.error({ orgId: this.orgId }, err.message);
+                    await this.stopWork();
+                    return;
+                }
+                this.state = 'error';
+                this.message = (err as Error).message;
+                this.deps.logger.warn({ orgId: this.orgId, err, attempt }, 'org sync could not start; retrying');
+                await this.stopWork();
+                await sleep(Math.min(60_000, 1000 * 2 ** Math.min(attempt, 6)));
+            }
+        }
+    }
+
+    private async connectAndRun(): Promise<void> {
+        const { ds, factory, options, logger } = this.deps;
+        const repos = createRepositories(ds.manager);
+        const org = await repos.orgs.get(this.orgId);
+        if (!org) throw new Error(`Org ${this.orgId} does not exist`);
+        if (org.status === 'org_mismatch') {
+            this.state = 'org_mismatch';
+            this.message = org.statusMessage;
+            return;
+        }
+        this.state = 'connecting';
+        const connection = await factory.connect(toSalesforceOrg(org));
+        this.connection = connection;
+        const gateway = new SalesforceGateway(connection.conn);
+        this.gateway = gateway;
+        this.describe = new DescribeCache(() => connection.conn);
+        const names = connection.names;
+        const resolveType = async (object: string, field: string) =>
+            (await this.describe?.field(object, field))?.type ?? null;
+
+        await pullConfig(ds, this.orgId, gateway, names, resolveType);
+        await pushConfig(ds, this.orgId, gateway, names);
+        this.flusher = new Flusher(ds, this.orgId, () => gateway, this.breaker, {
+            claimLimit: options.claimLimit,
+            bulkThreshold: options.bulkThreshold,
+            preWriteCheck: options.preWriteCheck
+        });
+        this.report(await this.flusher.recoverOrphans());
+
+        const channels = [names.channel('Record_Change__e'), names.channel('Sync_Request__e')];
+        this.subscriber = new OrgSubscriber({
+            conn: () => connection.conn,
+            channels,
+            storedReplayId: (channel) => getCheckpoint(ds.manager, this.orgId, channel),
+            batchSize: options.batchSize,
+            batchWindowMs: options.batchWindowMs,
+            applyBatch: (events) => this.applyBatch(events),
+            onInvalidReplay: (channel, error) => {
+                this.totals.invalidReplays += 1;
+                logger.warn(
+                    { orgId: this.orgId, channel, error },
+                    'stored replay id refused (past retention): resubscribed from -1, reconciling'
+                );
+                void this.reconcileAll(false, null);
+            },
+            refreshSession: async () => {
+                await connection.conn.identity();
+            },
+            onError: (err, context) => logger.warn({ orgId: this.orgId, err, context }, 'streaming problem')
+        });
+        await this.subscriber.start();
+        await this.reconcileAll(false, null);
+        this.lastReconcile = Date.now();
+        this.state = 'running';
+        this.message = null;
+        this.statusDirty = true;
+        logger.info({ orgId: this.orgId, sfOrgId: connection.sfOrgId }, 'org sync running');
+        this.schedule(0);
+    }
+
+    private async applyBatch(events: ChannelEvent[]): Promise<void> {
+        const names = this.connection!.names;
+        const resolveType = async (object: string, field: string) =>
+            (await this.describe?.field(object, field))?.type ?? null;
+        const result = await applyEventBatch(this.deps.ds, this.orgId, names, events, resolveType);
+        this.totals.eventsApplied += result.events - result.duplicates;
+        this.totals.batches += 1;
+        this.times.lastInboundAt = new Date();
+        this.statusDirty = true;
+        for (const e of events) this.deps.metrics?.eventsApplied.inc({ org_id: this.orgId, channel: e.channel });
+        for (const req of result.syncRequests) this.deps.onSyncRequest(this.orgId, req);
+        if (result.missingValues.length) void this.reconcileAll(false, null);
+        if (result.echoes || result.conflicts) this.kick();
+    }
+
+    /** Reconciles every enabled object (or one); `full` ignores checkpoints. */
+    reconcileAll(full: boolean, objectApiName: string | null, runId?: string): Promise<unknown> {
+        const run = async () => {
+            const { ds } = this.deps;
+            const gateway = this.gateway;
+            if (!gateway) return;
+            const repos = createRepositories(ds.manager);
+            let objects: SyncObject[] = (await repos.syncObjects.list(this.orgId)).filter((o) => o.enabled);
+            if (objectApiName)
+                objects = objects.filter((o) => o.objectApiName.toLowerCase() === objectApiName.toLowerCase());
+            const before = gateway.apiCalls;
+            let records = 0;
+            try {
+                if (full && this.connection) await pullConfig(ds, this.orgId, gateway, this.connection.names);
+                for (const o of objects) {
+                    const r = await reconcileObject(ds, this.orgId, gateway, o, {
+                        full,
+                        bulkThreshold: this.deps.options.importBulkThreshold
+                    });
+                    records += r.records;
+                }
+                this.totals.reconciles += 1;
+                if (full || !objectApiName) this.times.lastFullSyncAt = new Date();
+                this.statusDirty = true;
+                if (runId)
+                    await repos.syncRuns.finish(this.orgId, runId, {
+                        status: 'succeeded',
+                        recordsIn: records,
+                        apiCalls: gateway.apiCalls - before
+                    });
+            } catch (err) {
+                this.deps.logger.warn({ orgId: this.orgId, err }, 'reconcile failed');
+                if (runId)
+                    await repos.syncRuns.finish(this.orgId, runId, {
+                        status: 'failed',
+                        recordsIn: records,
+                        apiCalls: gateway.apiCalls - before,
+                        error: (err as Error).message
+                    });
+            }
+        };
+        this.reconcileQueue = this.reconcileQueue.then(run, run);
+        return this.reconcileQueue;
+    }
+
+    private schedule(ms: number): void {
+        if (this.stopping || this.state !== 'running') return;
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = setTimeout(() => {
+            this.timer = null;
+            this.tickRunning = this.tick().finally(() => {
+                this.tickRunning = null;
+            });
+        }, ms);
+    }
+
+    private async tick(): Promise<void> {
+        const { options, ds, logger } = this.deps;
+        let next = options.flushIntervalMs;
+        try {
+            const gateway = this.gateway!;
+            // Users' edits first (urgent work, slowed near the API limit).
+            const pace = pacingFor(gateway.apiUsage, true);
+            const stats = await this.flusher!.flushOnce();
+            this.report(stats);
+            if (stats.claimed >= options.claimLimit) next = 0;
+            if (pace.delayMs > 0) next = Math.max(next, pace.delayMs);
+            if (stats.circuitOpen) next = Math.max(next, this.breaker.msUntilProbe());
+            const now = Date.now();
+            const background = pacingFor(gateway.apiUsage, false);
+            if (background.allowed) {
+                if (now - this.lastConfigPush >= options.configPushIntervalMs) {
+                    this.lastConfigPush = now;
+                    const pushed = await pushConfig(ds, this.orgId, gateway, this.connection!.names);
+                    if (pushed.errors.length)
+                        logger.warn({ orgId: this.orgId, errors: pushed.errors }, 'configuration push refused');
+                }
+                if (now - this.lastReconcile >= options.reconcileIntervalMs) {
+                    this.lastReconcile = now;
+                    void this.reconcileAll(false, null);
+                }
+                if (
+                    options.writeStatus &&
+                    (this.failedToReport.length ||
+                        (this.statusDirty && now - this.lastStatus >= options.statusIntervalMs))
+                ) {
+                    this.lastStatus = now;
+                    this.statusDirty = false;
+                    const failed = this.failedToReport.splice(0);
+                    await writeSyncErrors(gateway, this.connection!.names, failed).catch((err) => {
+                        this.failedToReport.unshift(...failed);
+                        throw err;
+                    });
+                    await writeSyncStatus(
+                        ds,
+                        this.orgId,
+                        gateway,
+                        this.connection!.names,
+                        'Connected',
+                        this.times,
+                        this.message
+                    );
+                }
+            }
+            const delta = gateway.apiCalls - this.lastApiCalls;
+            if (delta > 0) this.deps.metrics?.apiCalls.inc({ org_id: this.orgId, kind: 'other' }, delta);
+            this.lastApiCalls = gateway.apiCalls;
+        } catch (err) {
+            logger.warn({ orgId: this.orgId, err }, 'sync tick failed');
+            next = Math.max(next, 1000);
+        }
+        this.schedule(next);
+    }
+
+    private report(stats: FlushStats): void {
+        if (stats.claimed === 0) return;
+        this.totals.flushes += 1;
+        this.totals.editsSent += stats.sent;
+        this.totals.apiCallsFlush += stats.apiCalls;
+        if (stats.succeeded) this.times.lastOutboundAt = new Date();
+        this.statusDirty = true;
+        this.failedToReport.push(...stats.failedEdits);
+        const m = this.deps.metrics?.flushedEdits;
+        if (m) {
+            if (stats.succeeded + stats.already)
+                m.inc({ org_id: this.orgId, outcome: 'succeeded' }, stats.succeeded + stats.already);
+            if (stats.failed) m.inc({ org_id: this.orgId, outcome: 'failed' }, stats.failed);
+            if (stats.conflicts) m.inc({ org_id: this.orgId, outcome: 'conflict' }, stats.conflicts);
+            if (stats.retried) m.inc({ org_id: this.orgId, outcome: 'retry' }, stats.retried);
+        }
+    }
+
+    private async stopWork(): Promise<void> {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = null;
+        const wasRunning = this.state === 'running';
+        this.state = this.state === 'org_mismatch' ? 'org_mismatch' : 'following';
+        if (this.tickRunning) await this.tickRunning.catch(() => undefined);
+        if (this.subscriber) await this.subscriber.stop().catch(() => undefined);
+        this.subscriber = null;
+        await this.reconcileQueue.catch(() => undefined);
+        if (wasRunning && this.gateway && this.connection && this.deps.options.writeStatus)
+            await Promise.race([
+                writeSyncStatus(
+                    this.deps.ds,
+                    this.orgId,
+                    this.gateway,
+                    this.connection.names,
+                    'Disconnected',
+                    this.times,
+                    'Companion stopped'
+                ).catch(() => undefined),
+                sleep(2000)
+            ]);
+        this.flusher = null;
+    }
+}
+
+/** The engine of a companion process (see the module comment). */
+export class StatisfySyncEngine implements SyncEngine, OrgSchemaProvider {
+    readonly orgs = new Map<string, OrgSync>();
+    readonly factory: SalesforceConnectionFactory;
+    private started = false;
+    private scanTimer: NodeJS.Timeout | null = null;
+    private readonly options: Deps['options'];
+    private readonly describeConnections = new Map<string, Promise<DescribeCache>>();
+
+    constructor(
+        private readonly ds: DataSource,
+        private readonly logger: Logger,
+        private readonly secretBox: { encrypt(s: string): string; decrypt(s: string): string },
+        private readonly metrics?: Metrics,
+        options: EngineOptions = {}
+    ) {
+        this.options = {
+            flushIntervalMs: options.flushIntervalMs ?? 100,
+            reconcileIntervalMs: options.reconcileIntervalMs ?? 5 * 60_000,
+            statusIntervalMs: options.statusIntervalMs ?? 10_000,
+            configPushIntervalMs: options.configPushIntervalMs ?? 1000,
+            orgScanIntervalMs: options.orgScanIntervalMs ?? 5000,
+            leaderRetryMs: options.leaderRetryMs ?? 2000,
+            batchSize: options.batchSize ?? 500,
+            batchWindowMs: options.batchWindowMs ?? 50,
+            claimLimit: options.claimLimit ?? 10_000,
+            bulkThreshold: options.bulkThreshold ?? 2000,
+            importBulkThreshold: options.importBulkThreshold ?? 10_000,
+            preWriteCheck: options.preWriteCheck ?? 'known',
+            writeStatus: options.writeStatus ?? true
+        };
+        const repos = () => createRepositories(ds.manager);
+        this.factory = new SalesforceConnectionFactory({
+            apiVersion: options.apiVersion,
+            oauthClientSecret: options.oauthClientSecret,
+            oauthRedirectUri: options.oauthRedirectUri,
+            hooks: {
+                encrypt: (s) => secretBox.encrypt(s),
+                decrypt: (s) => secretBox.decrypt(s),
+                onConnected: async (orgId, info) => {
+                    const org = await repos().orgs.get(orgId);
+                    await repos().orgs.update(orgId, {
+                        sfOrgId: org?.sfOrgId ?? info.sfOrgId,
+                        instanceUrl: info.instanceUrl,
+                        status: 'connected',
+                        statusMessage: null
+                    });
+                },
+                onMismatch: async (orgId, message) => {
+                    await repos().orgs.setStatus(orgId, 'org_mismatch', message);
+                    const sync = this.orgs.get(orgId);
+                    if (sync) void sync.stop().then(() => (sync.state = 'org_mismatch'));
+                },
+                onRefreshToken: async (orgId, refreshTokenEnc) => {
+                    await repos().orgs.update(orgId, { refreshTokenEnc });
+                }
+            }
+        });
+    }
+
+    /** Starts every org's sync and watches for new orgs. */
+    async start(): Promise<void> {
+        this.started = true;
+        await this.scanOrgs();
+        const loop = () => {
+            this.scanTimer = setTimeout(() => {
+                void this.scanOrgs().finally(() => this.started && loop());
+            }, this.options.orgScanIntervalMs);
+            this.scanTimer.unref();
+        };
+        loop();
+    }
+
+    /** Stops every org's sync (in-flight flushes finish, checkpoints commit). */
+    async stop(): Promise<void> {
+        this.started = false;
+        if (this.scanTimer) clearTimeout(this.scanTimer);
+        await Promise.all(Array.from(this.orgs.values()).map((o) => o.stop()));
+        this.orgs.clear();
+    }
+
+    /** True between start() and stop(). */
+    isStarted(): boolean {
+        return this.started;
+    }
+
+    /** Starts syncing one org now (e.g. right after it was connected). */
+    async startOrg(orgId: string): Promise<OrgSync> {
+        let sync = this.orgs.get(orgId);
+        if (!sync) {
+            sync = new OrgSync(orgId, {
+                ds: this.ds,
+                logger: this.logger,
+                metrics: this.metrics,
+                factory: this.factory,
+                options: this.options,
+                onSyncRequest: (id, req) =>
+                    void this.requestSync(
+                        id,
+                        req.objectApiName ?? undefined,
+                        req.kind === 'FULL' ? 'full' : 'incremental'
+                    ).catch((err) => this.logger.warn({ orgId: id, err }, 'sync request failed'))
+            });
+            this.orgs.set(orgId, sync);
+            await sync.start();
+        }
+        return sync;
+    }
+
+    /** Makes the org's flusher look for due edits now (A's domain may call this after an edit). */
+    kick(orgId: string): void {
+        this.orgs.get(orgId)?.kick();
+    }
+
+    /** "Sync now": reconcile one object or all (full ignores checkpoints); answers the sync run to follow. */
+    async requestSync(
+        orgId: string,
+        objectApiName?: string,
+        kind: SyncKind = 'incremental'
+    ): Promise<{ runId: string | null }> {
+        const sync = this.orgs.get(orgId);
+        if (!sync || sync.state !== 'running') return { runId: null };
+        const run = await createRepositories(this.ds.manager).syncRuns.start(
+            orgId,
+            kind === 'full' ? 'import' : 'reconcile',
+            objectApiName ?? null
+        );
+        sync.kick();
+        void sync.reconcileAll(kind === 'full', objectApiName ?? null, run.id);
+        return { runId: run.id };
+    }
+
+    /** The engine's live view of one org. */
+    async status(orgId: string): Promise<EngineOrgStatus> {
+        const sync = this.orgs.get(orgId);
+        if (!sync) return { subscribed: false, state: 'not running here' };
+        const usage = sync.gateway?.apiUsage;
+        return {
+            subscribed: sync.state === 'running',
+            leader: sync.leader.isLeader,
+            state: sync.state,
+            message: sync.message,
+            circuit: sync.breaker.state === 'half-open' ? 'half_open' : sync.breaker.state,
+            apiUsage: usage ? { used: usage.used, max: usage.limit } : null,
+            lastInboundAt: sync.times.lastInboundAt,
+            lastOutboundAt: sync.times.lastOutboundAt,
+            lastFullSyncAt: sync.times.lastFullSyncAt,
+            totals: { ...sync.totals }
+        };
+    }
+
+    /** OrgSchemaProvider: the org's describe of an object (cached), null when the org has no such object. */
+    async describe(orgId: string, objectApiName: string): Promise<ObjectSchema | null> {
+        const cache = this.orgs.get(orgId)?.describe ?? (await this.describeCacheFor(orgId));
+        try {
+            const info = await cache.describe(objectApiName);
+            return { name: info.name, label: info.label, custom: info.custom, fields: info.fields };
+        } catch (err) {
+            if (err instanceof UnknownObjectError) return null;
+            throw err;
+        }
+    }
+
+    /** The URL of Salesforce's consent page for an OAuth org ("Connect Salesforce"). */
+    async authorizeUrl(orgId: string, state: string): Promise<string> {
+        const org = await createRepositories(this.ds.manager).orgs.get(orgId);
+        if (!org) throw new Error(`Org ${orgId} does not exist`);
+        return this.factory.authorizeUrl(toSalesforceOrg(org), state);
+    }
+
+    /** Completes the OAuth web-server flow with the callback's code, then starts the org's sync. */
+    async completeOAuth(orgId: string, code: string): Promise<void> {
+        const org = await createRepositories(this.ds.manager).orgs.get(orgId);
+        if (!org) throw new Error(`Org ${orgId} does not exist`);
+        await this.factory.exchangeCode(toSalesforceOrg(org), code);
+        if (this.started) await this.startOrg(orgId);
+    }
+
+    private describeCacheFor(orgId: string): Promise<DescribeCache> {
+        let p = this.describeConnections.get(orgId);
+        if (!p) {
+            p = (async () => {
+                const org = await createRepositories(this.ds.manager).orgs.get(orgId);
+                if (!org) throw new Error(`Org ${orgId} does not exist`);
+                const c = await this.factory.connect(toSalesforceOrg(org));
+                return new DescribeCache(() => c.conn);
+            })();
+            p.catch(() => this.describeConnections.delete(orgId));
+            this.describeConnections.set(orgId, p);
+        }
+        return p;
+    }
+
+    private async scanOrgs(): Promise<void> {
+        try {
+            const orgs = await createRepositories(this.ds.manager).orgs.listAll();
+            for (const org of orgs) {
+                if (!this.started) return;
+                if (this.orgs.has(org.id) || org.status === 'org_mismatch') continue;
+                const ready = org.authKind === 'jwt' ? !!org.privateKeyEnc : !!org.refreshTokenEnc;
+                if (ready) await this.startOrg(org.id);
+            }
+        } catch (err) {
+            this.logger.warn({ err }, 'could not read the orgs to sync');
+        }
+    }
+}
+
+/** Builds the engine from the companion's services (the composition root's `engine` dependency). */
+export function createSyncEngine(services: CompanionServices, options: EngineOptions = {}): StatisfySyncEngine {
+    const publicUrl = services.config.publicUrl;
+    return new StatisfySyncEngine(services.dataSource, services.logger, services.secretBox, services.metrics, {
+        apiVersion: services.config.salesforceApiVersion,
+        oauthClientSecret: services.config.salesforce?.clientSecret,
+        oauthRedirectUri: publicUrl ? `${publicUrl.replace(/\/+$/, '')}/oauth/callback` : undefined,
+        ...options
+    });
+}
