@@ -1,5 +1,5 @@
-import { executeSoql, type SoqlResult } from '../src/soql';
-import { fixtureOrg } from './soql-fixtures';
+import { executeSoql, parseSoql, type SoqlResult } from '../src/soql';
+import { MemorySource, field, fixtureOrg, lookup, object } from './soql-fixtures';
 
 const { src, ids } = fixtureOrg();
 
@@ -364,8 +364,6 @@ describe('includeDeleted (queryAll)', () => {
 
 describe('prepared queries', () => {
     it('executes a parsed query repeatedly, reading now() each time', () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { parseSoql } = require('../src/soql') as typeof import('../src/soql');
         const parsed = parseSoql(`SELECT Name FROM Dated__c WHERE D__c = TODAY`);
         let now = new Date('2024-05-15T12:00:00Z');
         const moving = { ...bind(src), now: () => now };
@@ -387,3 +385,50 @@ function bind(s: typeof src) {
         now: s.now.bind(s)
     };
 }
+
+describe('polymorphic lookups', () => {
+    it('resolves each record against its own parent type', () => {
+        const { src: poly, ids: pids } = fixtureOrg();
+        const task = object('Task', '00T', [
+            field('Subject', 'string'),
+            lookup('WhatId', ['Account', 'Project__c'], 'What')
+        ]);
+        const withTask = new MemorySource([
+            ...['User', 'Account', 'Contact', 'Project__c'].map((n) => poly.describe(n)!),
+            task
+        ]);
+        for (const name of ['User', 'Account', 'Project__c']) {
+            for (const r of poly.records(name, { includeDeleted: true })) withTask.add(name, { ...r });
+        }
+        withTask.add('Task', { Subject: 'call', WhatId: pids.A1 });
+        withTask.add('Task', { Subject: 'plan', WhatId: pids.P2 });
+        withTask.add('Task', { Subject: 'none', WhatId: null });
+        const res = executeSoql(`SELECT Subject, What.Name FROM Task ORDER BY What.Name`, withTask, {
+            includeDeleted: false,
+            apiVersion: '60.0'
+        });
+        expect(res.records.map((r) => [r.Subject, r.What])).toEqual([
+            ['none', null],
+            [
+                'call',
+                {
+                    attributes: { type: 'Account', url: `/services/data/v60.0/sobjects/Account/${pids.A1}` },
+                    Name: 'Acme'
+                }
+            ],
+            [
+                'plan',
+                {
+                    attributes: { type: 'Project__c', url: `/services/data/v60.0/sobjects/Project__c/${pids.P2}` },
+                    Name: 'Beta'
+                }
+            ]
+        ]);
+        expect(
+            executeSoql(`SELECT COUNT() FROM Task WHERE What.Name LIKE 'b%'`, withTask, {
+                includeDeleted: false,
+                apiVersion: '60.0'
+            }).totalSize
+        ).toBe(1);
+    });
+});
