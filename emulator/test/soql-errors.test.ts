@@ -93,6 +93,8 @@ type Case = [soql: string, code: string, detail: string];
 const SCHEMA_ERRORS: Case[] = [
     ['SELECT Id FROM Foo', 'INVALID_TYPE', NO_TYPE('Foo')],
     ['SELECT Id FROM Record_Change__e', 'INVALID_TYPE', NO_TYPE('Record_Change__e')],
+    ['SELECT Id FROM Group', 'INVALID_TYPE', NO_TYPE('Group')],
+    ['SELECT Id FROM Where', 'MALFORMED_QUERY', "unexpected token: 'Where'"],
     ['SELECT Naem FROM Account', 'INVALID_FIELD', NO_COLUMN('Naem', 'Account')],
     [`SELECT Id FROM Account WHERE Nmae = 'x'`, 'INVALID_FIELD', NO_COLUMN('Nmae', 'Account')],
     ['SELECT Id FROM Account ORDER BY Nmae', 'INVALID_FIELD', NO_COLUMN('Nmae', 'Account')],

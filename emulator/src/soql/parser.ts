@@ -256,7 +256,10 @@ class Parser {
 
     private parseFrom(): { name: string; start: number } {
         const t = this.peek();
-        if (t.kind !== 'ident' || RESERVED.has(t.value.toUpperCase())) throw this.unexpected(t);
+        // GROUP is reserved, yet Group is also a standard object: `SELECT Id FROM Group` is valid.
+        if (t.kind !== 'ident' || (RESERVED.has(t.value.toUpperCase()) && t.value.toUpperCase() !== 'GROUP')) {
+            throw this.unexpected(t);
+        }
         this.next();
         if (this.isPunct('.') || this.isPunct(',')) {
             throw this.unsupported(this.peek(), 'A relationship or multiple objects in FROM');
