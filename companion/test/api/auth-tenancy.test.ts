@@ -160,7 +160,12 @@ describe('authentication', () => {
                 .replace(':object', 'Account')
                 .replace(':key', 'Account.Name')
                 .replace(':id', aRecord);
-            for (const headers of [{}, { Authorization: 'Basic abc' }, { Authorization: 'Bearer stf_unknown' }]) {
+            const variants: Record<string, string>[] = [
+                {},
+                { Authorization: 'Basic abc' },
+                { Authorization: 'Bearer stf_unknown' }
+            ];
+            for (const headers of variants) {
                 const res = await apiClient(t.url).call(
                     route.method.toUpperCase(),
                     path,
