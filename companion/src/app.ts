@@ -20,6 +20,7 @@ import { AppError, ErrorHandler } from './lib/errors';
 import { resolveEncryptionKey } from './lib/keys';
 import { createLogger, type Logger } from './lib/logger';
 import { createMetrics, type Metrics } from './lib/metrics';
+import { createWebApp, type WebApp } from './web';
 
 /** What the engine and the schema provider are built from. */
 export interface CompanionServices {
@@ -89,6 +90,7 @@ export function createCompanion(config: Config, deps: CompanionDeps = {}): Compa
     let secretBox: SecretBox | undefined;
     let engine: SyncEngine | undefined;
     let server: Server | undefined;
+    let web: WebApp | undefined;
     let url = '';
     let started = false;
     const hooks: { name: string; hook: () => Promise<void> }[] = [];
@@ -183,8 +185,10 @@ export function createCompanion(config: Config, deps: CompanionDeps = {}): Compa
         engine = deps.engine?.(services);
         if (engine && config.engineEnabled) await engine.start();
 
+        web = createWebApp({ dataSource, logger });
         const app = createExpressApp({ dataSource, metrics, logger, schema, engine, readiness }, errors, {
-            api: config.role !== 'worker'
+            api: config.role !== 'worker',
+            web
         });
         await new Promise<void>((resolve, reject) => {
             server = app.listen(config.port, config.host, () => resolve());
@@ -216,6 +220,7 @@ export function createCompanion(config: Config, deps: CompanionDeps = {}): Compa
             }
         };
         logger.info('companion stopping');
+        web?.close();
         if (server) {
             const s = server;
             await step('closing the HTTP server', () => {

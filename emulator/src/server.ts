@@ -15,6 +15,7 @@ import { Persistence } from './persist';
 import { RestApi, errorReply } from './rest/api';
 import { applyFaults, createDataRouter, createSoapDataHandler, send } from './rest/router';
 import { applySeed, parseSeed, type SeedName } from './seed/seed';
+import { createEmulatorUiRouter } from './ui/router';
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -86,6 +87,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     app.set('query parser', 'extended');
     // CometD first: the bus reads its own request bodies.
     app.all('/cometd/:version', (req, res) => org.bus.handle(req, res));
+    if (options.controlApi !== false) app.use('/__emulator/ui', createEmulatorUiRouter({ org, touch }));
     if (options.controlApi !== false)
         app.use('/__emulator', createControlRouter({ org, api, url: () => url, touch, ruleInputs }));
     // Fault rules for the auth endpoints (the data plane applies them after its session check).
