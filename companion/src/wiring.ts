@@ -1,11 +1,13 @@
 /**
- * The production parts plugged into the composition root: the sync engine and the org schema provider built in
- * companion/src/sync and companion/src/salesforce. Until those exist, nothing is wired (no stand-ins): the sync
- * routes answer 503 SYNC_ENGINE_UNAVAILABLE and describe checks 503 SCHEMA_UNAVAILABLE.
+ * The production parts plugged into the composition root: the sync engine built in companion/src/sync, which is
+ * also the org schema provider (jsforce describe, cached per org). One instance serves both ports.
  */
-import type { CompanionDeps } from './app';
+import type { CompanionDeps, CompanionServices } from './app';
+import { createSyncEngine, type StatisfySyncEngine } from './sync/engine';
 
 /** The dependencies main.ts starts the companion with. */
 export function defaultDeps(): CompanionDeps {
-    return {};
+    let engine: StatisfySyncEngine | undefined;
+    const shared = (services: CompanionServices) => (engine ??= createSyncEngine(services));
+    return { engine: shared, schema: shared };
 }
