@@ -1,0 +1,152 @@
+/**
+ * Check 5: the Apex side of the emulator contract. The `Record_Change__e` fields the Apex writes are exactly the
+ * fields of docs/record-change-contract.md R6, and the event's field definitions carry the types and lengths R6
+ * gives; the fixed mapped fields of the configuration objects are R3's, in R3's order; the chunk size and the
+ * `Values__c` limit are R6/R7's; `Sync_Request__e` is the contract's.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, sourceObjects } from './sources';
+
+const contract = readFileSync(join(ROOT, 'docs', 'record-change-contract.md'), 'utf8');
+const service = readFileSync(join(ROOT, 'force-app', 'main', 'default', 'classes', 'RecordChangeService.cls'), 'utf8');
+const controller = readFileSync(
+    join(ROOT, 'force-app', 'main', 'default', 'classes', 'StatisfyConfigController.cls'),
+    'utf8'
+);
+const objects = sourceObjects();
+
+/** The section of the contract starting at a heading. */
+function section(heading: string): string {
+    const start = contract.indexOf(heading);
+    if (start < 0) throw new Error(`docs/record-change-contract.md has no section "${heading}"`);
+    const next = contract.indexOf('\n## ', start + heading.length);
+    return contract.slice(start, next < 0 ? undefined : next);
+}
+
+/** R6's payload table: field → declared type such as `Text(18)`. */
+export function r6Fields(markdown: string): Map<string, string> {
+    const fields = new Map<string, string>();
+    for (const m of markdown.matchAll(/^\| `(\w+__c)` \| ([^|]+) \|/gm)) fields.set(m[1], m[2].trim());
+    return fields;
+}
+
+/** The fields assigned at the top level of every `new <type>(...)` constructor expression of Apex source. */
+export function assignedFields(apex: string, type: string): string[] {
+    const out = new Set<string>();
+    const opener = `new ${type}(`;
+    for (let start = apex.indexOf(opener); start >= 0; start = apex.indexOf(opener, start + 1)) {
+        let depth = 0;
+        let args = '';
+        for (let i = start + opener.length - 1; i < apex.length; i++) {
+            const c = apex[i];
+            if (c === '(') depth++;
+            else if (c === ')' && --depth === 0) break;
+            args += depth === 1 && c !== '(' ? c : depth === 1 ? '' : ' ';
+        }
+        for (const f of args.matchAll(/(?:^|,)\s*(\w+__c)\s*=/g)) out.add(f[1]);
+    }
+    return [...out].sort();
+}
+
+/** A field definition as the contract writes its type. */
+function declaredType(objectName: string, field: string): string {
+    const def = objects.get(objectName.toLowerCase())?.fields.get(field.toLowerCase());
+    if (!def) return 'missing';
+    if (def.type === 'Text') return `Text(${def.length})`;
+    if (def.type === 'LongTextArea') return `Long Text(${def.length})`;
+    return def.type;
+}
+
+/** R3's fixed field list for a configuration object. */
+function r3Fixed(objectName: string): string[] {
+    const r3 = section('## R3.');
+    const m = new RegExp(`For \`${objectName}\`[^:]*:([^.]+)\\.`).exec(r3);
+    if (!m) throw new Error(`R3 has no fixed list for ${objectName}`);
+    return [...m[1].matchAll(/`(\w+)`/g)].map((x) => x[1]);
+}
+
+/** The fixed field list the Apex declares for a configuration object. */
+function apexFixed(objectName: string): string[] {
+    const m = new RegExp(
+        `objectType == Schema\\.${objectName}\\.SObjectType\\) \\{\\s*return new List<Schema\\.SObjectField>\\{([^}]+)\\}`
+    ).exec(service);
+    if (!m) throw new Error(`RecordChangeService has no fixed list for ${objectName}`);
+    return [...m[1].matchAll(new RegExp(`Schema\\.${objectName}\\.(\\w+)`, 'g'))].map((x) => x[1]);
+}
+
+describe('Record_Change__e contract (Apex side)', () => {
+    const r6 = r6Fields(section('## R6.'));
+
+    it('reads the R6 table', () => {
+        expect([...r6.keys()]).toEqual([
+            'Object_Api_Name__c',
+            'Record_Id__c',
+            'Change_Type__c',
+            'Changed_Fields__c',
+            'Values__c',
+            'Modstamp__c',
+            'Changed_By_Id__c',
+            'Origin__c'
+        ]);
+    });
+
+    it('the Apex writes exactly the R6 fields', () => {
+        expect(assignedFields(service, 'Record_Change__e')).toEqual([...r6.keys()].sort());
+    });
+
+    it('notices a missing or extra field (the check can fail)', () => {
+        const apex = 'events.add(new Record_Change__e(Object_Api_Name__c = n, Extra__c = 1));';
+        expect(assignedFields(apex, 'Record_Change__e')).not.toEqual([...r6.keys()].sort());
+    });
+
+    it('Record_Change__e declares exactly the R6 fields with R6 types', () => {
+        const event = objects.get('record_change__e');
+        expect(event).toBeDefined();
+        expect([...(event?.fields.values() ?? [])].map((f) => f.name).sort()).toEqual([...r6.keys()].sort());
+        for (const [field, type] of r6)
+            expect(`${field}: ${declaredType('Record_Change__e', field)}`).toBe(`${field}: ${type}`);
+    });
+
+    it('publishes after commit (R7)', () => {
+        const xml = readFileSync(
+            join(ROOT, 'force-app/main/default/objects/Record_Change__e/Record_Change__e.object-meta.xml'),
+            'utf8'
+        );
+        expect(xml).toContain('<publishBehavior>PublishAfterCommit</publishBehavior>');
+    });
+
+    it.each(['Sync_Object__c', 'Field_Mapping__c'])('the fixed mapped fields of %s are R3s, in order', (objectName) => {
+        expect(apexFixed(objectName)).toEqual(r3Fixed(objectName));
+    });
+
+    it('chunks of 200 (R7) and a Values__c limit of 131,072 characters (R6)', () => {
+        expect(section('## R7.')).toContain('at most 200 records');
+        expect(service).toMatch(/CHUNK_SIZE = 200;/);
+        expect(section('## R6.')).toContain('131,072 characters');
+        expect(service).toMatch(/VALUES_MAX_LENGTH = 131072;/);
+    });
+
+    it('the change types are R5s', () => {
+        const r5 = section('## R5.');
+        for (const type of ['CREATE', 'UPDATE', 'DELETE', 'UNDELETE']) {
+            expect(r5).toContain(`\`${type}\``);
+            expect(service).toContain(`= '${type}';`);
+        }
+    });
+
+    it('Sync_Request__e is the contract’s and the controller writes exactly its fields', () => {
+        const request = section('## `Sync_Request__e`');
+        const names = [...request.matchAll(/`(\w+__c)`/g)].map((m) => m[1]).sort();
+        expect(names).toEqual(['Kind__c', 'Object_Api_Name__c', 'Requested_By_Id__c']);
+        expect([...(objects.get('sync_request__e')?.fields.keys() ?? [])].sort()).toEqual(
+            names.map((n) => n.toLowerCase())
+        );
+        expect(assignedFields(controller, 'Sync_Request__e')).toEqual(names);
+        const xml = readFileSync(
+            join(ROOT, 'force-app/main/default/objects/Sync_Request__e/Sync_Request__e.object-meta.xml'),
+            'utf8'
+        );
+        expect(xml).toContain('<publishBehavior>PublishImmediately</publishBehavior>');
+    });
+});
