@@ -4,6 +4,14 @@ import { subscribe } from 's/live';
 import { formatValue, inputType, objectLabel, parseInput, toInput } from 's/format';
 
 const PAGE_SIZE = 25;
+const HIDDEN_TYPES = new Set(['reference', 'id']);
+
+/** The record's name first, then the other fields in their order; ids of other records are left out. */
+function orderColumns(fields) {
+    const isName = (f) => f.salesforceField === 'Name' || /\.Name$/.test(f.key);
+    const visible = fields.filter((f) => !HIDDEN_TYPES.has(String(f.type).toLowerCase()));
+    return [...visible.filter(isName), ...visible.filter((f) => !isName(f))];
+}
 const MAX_COLUMNS = 7;
 
 /**
@@ -69,7 +77,7 @@ export default class RecordList extends LightningElement {
         try {
             const fields = await client.fields(object);
             if (object !== this._object) return;
-            this.fields = fields.filter((f) => f.active !== false);
+            this.fields = orderColumns(fields.filter((f) => f.active !== false));
             await this.loadPage();
         } catch (e) {
             this.error = e.message;
