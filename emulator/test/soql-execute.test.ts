@@ -432,3 +432,44 @@ describe('polymorphic lookups', () => {
         ).toBe(1);
     });
 });
+
+describe('Id filters read by id instead of scanning', () => {
+    const noScan = {
+        ...bind(src),
+        records: (): never => {
+            throw new Error('scanned the object');
+        }
+    };
+    const byId = (soql: string, includeDeleted = false): unknown[] =>
+        executeSoql(soql, noScan, { includeDeleted, apiVersion: '60.0' }).records.map((r) => r.Name);
+
+    it('answers Id = and Id IN from byId, still applying the rest of the filter', () => {
+        expect(byId(`SELECT Name FROM Account WHERE Id = '${ids.A2}'`)).toEqual(['Globex']);
+        expect(
+            byId(`SELECT Name FROM Account WHERE Id IN ('${ids.A3}', '${ids.A1.slice(0, 15)}', '${ids.A3}')`)
+        ).toEqual(['Initech', 'Acme']);
+        expect(byId(`SELECT Name FROM Account WHERE Name != 'Acme' AND Id IN ('${ids.A1}', '${ids.A2}')`)).toEqual([
+            'Globex'
+        ]);
+        expect(byId(`SELECT Name FROM Account WHERE Id IN ('${ids.A1}', '${ids.A2}') ORDER BY Name DESC`)).toEqual([
+            'Globex',
+            'Acme'
+        ]);
+    });
+
+    it('ignores ids of other objects, deleted records (unless queryAll) and null', () => {
+        expect(byId(`SELECT Name FROM Account WHERE Id = '${ids.C1}'`)).toEqual([]);
+        expect(byId(`SELECT Name FROM Account WHERE Id = '${ids.A5}'`)).toEqual([]);
+        expect(byId(`SELECT Name FROM Account WHERE Id = '${ids.A5}'`, true)).toEqual(['Deleted Co']);
+        expect(byId(`SELECT Name FROM Account WHERE Id = null`)).toEqual([]);
+        expect(byId(`SELECT Name FROM Account WHERE Id = '${ids.A1.toLowerCase()}'`)).toEqual(['Acme']);
+    });
+
+    it('scans when the Id condition is not required (OR, NOT IN, !=)', () => {
+        expect(() => byId(`SELECT Name FROM Account WHERE Id = '${ids.A1}' OR Name = 'x'`)).toThrow(
+            'scanned the object'
+        );
+        expect(() => byId(`SELECT Name FROM Account WHERE Id NOT IN ('${ids.A1}')`)).toThrow('scanned the object');
+        expect(() => byId(`SELECT Name FROM Account WHERE Id != '${ids.A1}'`)).toThrow('scanned the object');
+    });
+});

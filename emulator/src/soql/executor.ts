@@ -14,7 +14,7 @@ import {
     unknownRelationshipDetail,
     type SoqlErrorCode
 } from './errors';
-import { idKey, normalizeIdLiteral } from './ids';
+import { caseSuffix, idKey, normalizeIdLiteral } from './ids';
 import { parseSoql } from './parser';
 
 type Rec = Readonly<Record<string, unknown>>;
@@ -359,6 +359,7 @@ function compile(q: SoqlQuery, source: SoqlDataSource, opts: ExecuteSoqlOptions)
 
     // WHERE
     const where = q.where ? compileCondition(c, q.where, source.now()) : TRUE;
+    const seedIds = q.where ? idSeed(c, q.where, source.now()) : null;
 
     // ORDER BY
     const order = q.orderBy.map((o) => {
@@ -380,7 +381,7 @@ function compile(q: SoqlQuery, source: SoqlDataSource, opts: ExecuteSoqlOptions)
         // Filter (stops early when unordered and enough rows are found).
         const stopAt = order.length === 0 ? offset + limit : Infinity;
         const matched: Rec[] = [];
-        for (const rec of source.records(objectName, { includeDeleted })) {
+        for (const rec of seedIds ? recordsById(seedIds) : source.records(objectName, { includeDeleted })) {
             if (!includeDeleted && rec.IsDeleted === true) continue;
             if (!where(rec)) continue;
             matched.push(rec);
@@ -395,6 +396,16 @@ function compile(q: SoqlQuery, source: SoqlDataSource, opts: ExecuteSoqlOptions)
         const page = rows.slice(offset, limit === Infinity ? undefined : offset + limit);
         const records = page.map((rec) => shape(rec));
         return { totalSize: records.length, records, objectName };
+    };
+
+    /** Records named by the Id filter, fetched by id instead of scanning the object (Salesforce uses the index too). */
+    const recordsById = (keys: string[]): Rec[] => {
+        const out: Rec[] = [];
+        for (const key of keys) {
+            const found = source.byId(key + caseSuffix(key));
+            if (found && canonicalType(found.objectName) === objectName) out.push(found.record);
+        }
+        return out;
     };
 
     const typeNames = new Map<string, string>();
@@ -436,6 +447,30 @@ function compile(q: SoqlQuery, source: SoqlDataSource, opts: ExecuteSoqlOptions)
     };
 
     return { run };
+}
+
+/**
+ * When the WHERE clause requires `Id = '…'` or `Id IN (…)` (alone or as one operand of a top-level AND),
+ * the 15-character keys of those ids (deduplicated, in the order written), else null. The full WHERE
+ * clause is still applied to the records found.
+ */
+function idSeed(c: Compiler, cond: Condition, now: Date): string[] | null {
+    const candidates = cond.kind === 'and' ? cond.operands : [cond];
+    for (const part of candidates) {
+        if (part.kind !== 'compare' && part.kind !== 'set') continue;
+        if (part.kind === 'compare' && part.op !== '=') continue;
+        if (part.kind === 'set' && part.op !== 'IN') continue;
+        const r = c.resolve(part.field);
+        if (r.rel || r.field.type !== 'id') continue;
+        const literals = part.kind === 'compare' ? [part.value] : part.values;
+        const keys = new Set<string>();
+        for (const lit of literals) {
+            const lk = literalKey(c, r, lit, now);
+            if (lk.kind === 'key') keys.add(String(lk.key));
+        }
+        return [...keys];
+    }
+    return null;
 }
 
 interface OrderKey {
