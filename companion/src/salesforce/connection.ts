@@ -52,6 +52,8 @@ export interface ConnectionFactoryOptions {
     oauthRedirectUri?: string;
     /** JWT lifetime in seconds (Salesforce accepts up to 3 minutes). */
     jwtLifetimeSeconds?: number;
+    /** Clock for the assertion's `exp` (epoch ms; default Date.now). */
+    jwtClock?: () => number;
 }
 
 /** Raised when the credentials authenticate against a different org than the stored one. */
@@ -194,7 +196,8 @@ export class SalesforceConnectionFactory {
         const privateKey = this.options.hooks.decrypt(org.privateKeyEnc);
         const lifetime = this.options.jwtLifetimeSeconds ?? 180;
         const authorize = async (c: Connection): Promise<TokenResponse> => {
-            const assertion = mintAssertion(org, privateKey, lifetime);
+            const now = Math.floor((this.options.jwtClock ?? Date.now)() / 1000);
+            const assertion = mintAssertion(org, privateKey, lifetime, now);
             const res = await c.oauth2.requestToken({ grant_type: JWT_GRANT, assertion });
             await this.checkOrg(org, res);
             c.instanceUrl = res.instance_url;

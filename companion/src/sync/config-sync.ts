@@ -188,9 +188,10 @@ function syncObjectToSf(o: SyncObject, names: PackageNames): SfRecord {
 }
 
 function fieldMappingToSf(f: FieldMapping, parentId: string, names: PackageNames): SfRecord {
+    // The master-detail parent is set when the record is created; it is not reparentable afterwards.
     return {
         Name: f.displayName.slice(0, 80),
-        [names.n('Sync_Object__c')]: parentId,
+        ...(f.sfRecordId ? {} : { [names.n('Sync_Object__c')]: parentId }),
         [names.n('Key__c')]: f.key,
         [names.n('Salesforce_Field__c')]: f.salesforceField,
         [names.n('Display_Name__c')]: f.displayName,

@@ -7,7 +7,7 @@
  */
 import type { DataSource } from 'typeorm';
 import type { CompanionServices } from '../app';
-import { createRepositories } from '../data';
+import { createRepositories, NOTIFY_CHANNELS } from '../data';
 import type { Org, SyncObject } from '../data/types';
 import type { EngineOrgStatus, ObjectSchema, OrgSchemaProvider, SyncEngine, SyncKind } from '../domain/ports';
 import type { Logger } from '../lib/logger';
@@ -50,6 +50,8 @@ export interface EngineOptions {
     oauthRedirectUri?: string;
     /** Write Sync_Status__c / Sync_Error__c to the org (default true). */
     writeStatus?: boolean;
+    /** Clock for JWT assertions (epoch ms; default Date.now). Tests pass the emulator's clock. */
+    jwtClock?: () => number;
 }
 
 interface Deps {
@@ -57,7 +59,7 @@ interface Deps {
     logger: Logger;
     metrics?: Metrics;
     factory: SalesforceConnectionFactory;
-    options: Required<Omit<EngineOptions, 'apiVersion' | 'oauthClientSecret' | 'oauthRedirectUri'>>;
+    options: Required<Omit<EngineOptions, 'apiVersion' | 'oauthClientSecret' | 'oauthRedirectUri' | 'jwtClock'>>;
     onSyncRequest: (orgId: string, req: SyncRequest) => void;
 }
 
@@ -125,6 +127,11 @@ export class OrgSync {
             orgId,
             retryMs: deps.options.leaderRetryMs,
             onAcquired: () => void this.lead(),
+            listen: [NOTIFY_CHANNELS.outbox, NOTIFY_CHANNELS.config],
+            onNotify: (channel) => {
+                if (channel === NOTIFY_CHANNELS.config) this.lastConfigPush = 0;
+                this.kick();
+            },
             onLost: async (err) => {
                 deps.logger.warn({ orgId, err }, 'lost the org leader lock; stopping its sync here');
                 await this.stopWork();
@@ -325,8 +332,11 @@ export class OrgSync {
                 if (now - this.lastConfigPush >= options.configPushIntervalMs) {
                     this.lastConfigPush = now;
                     const pushed = await pushConfig(ds, this.orgId, gateway, this.connection!.names);
-                    if (pushed.errors.length)
+                    if (pushed.errors.length) {
                         logger.warn({ orgId: this.orgId, errors: pushed.errors }, 'configuration push refused');
+                        // Refused rows stay unsynced; try them again in 30 s rather than on every tick.
+                        this.lastConfigPush = now + 30_000;
+                    }
                 }
                 if (now - this.lastReconcile >= options.reconcileIntervalMs) {
                     this.lastReconcile = now;
@@ -445,6 +455,7 @@ export class StatisfySyncEngine implements SyncEngine, OrgSchemaProvider {
             apiVersion: options.apiVersion,
             oauthClientSecret: options.oauthClientSecret,
             oauthRedirectUri: options.oauthRedirectUri,
+            jwtClock: options.jwtClock,
             hooks: {
                 encrypt: (s) => secretBox.encrypt(s),
                 decrypt: (s) => secretBox.decrypt(s),

@@ -19,6 +19,10 @@ export interface LeaderOptions {
     onAcquired: () => Promise<void> | void;
     /** Called when this process loses leadership (its lock connection broke). */
     onLost: (err: Error) => Promise<void> | void;
+    /** Channels to LISTEN on while leader (the domain NOTIFYs them with the org id as payload). */
+    listen?: string[];
+    /** Called for a NOTIFY on one of `listen` whose payload is this org's id. */
+    onNotify?: (channel: string) => void;
 }
 
 /** See the module comment. */
@@ -73,7 +77,12 @@ export class OrgLeaderLock {
             );
             if (res.rows[0]?.ok && !this.stopped) {
                 this.leader = true;
-                this.client.on('end', () => void this.lost(new Error('leader lock connection closed')));
+                const client = this.client;
+                client.on('end', () => void this.lost(new Error('leader lock connection closed')));
+                client.on('notification', (n) => {
+                    if (n.payload === this.options.orgId) this.options.onNotify?.(n.channel);
+                });
+                for (const ch of this.options.listen ?? []) await client.query(`LISTEN "${ch.replace(/"/g, '')}"`);
                 await this.options.onAcquired();
                 return;
             }

@@ -78,7 +78,12 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     const emu = options.emulator ?? (await startEmulator({ seed: options.seed ?? 'demo', cometdTimeoutMs: 1000 }));
     const token = options.adminToken ?? `stf_test_${randomBytes(12).toString('hex')}`;
     let engine: StatisfySyncEngine | undefined;
-    const build = (s: CompanionServices) => (engine ??= createSyncEngine(s, { ...TEST_ENGINE, ...options.engine }));
+    const build = (s: CompanionServices) =>
+        (engine ??= createSyncEngine(s, {
+            ...TEST_ENGINE,
+            jwtClock: () => emu.clock.now().getTime(),
+            ...options.engine
+        }));
     const env: Record<string, string> = {
         SF_LOGIN_URL: emu.url,
         SF_CONSUMER_KEY: emu.clientId,
