@@ -10,7 +10,7 @@ import { createField, listFields, listObjects, updateField, updateObject } from 
 import { editRecord, getRecord, listRecords } from '../domain/records';
 import { syncErrors, syncStatus } from '../domain/status';
 import { createToken, listTokens, revokeToken } from '../domain/tenants';
-import { unavailable } from '../lib/errors';
+import { notFound, unavailable } from '../lib/errors';
 import { list, ref } from './responses';
 import { route, type RouteDef } from './route';
 import * as s from './schemas';
@@ -142,9 +142,7 @@ export const apiRoutes: RouteDef[] = [
                     actor.orgId,
                     body.objectApiName
                 );
-                if (!object) {
-                    throw unavailable('OBJECT_NOT_SYNCED', `Object ${body.objectApiName} is not synced in this org`);
-                }
+                if (!object) throw notFound(`Object ${body.objectApiName} is not synced in this org`);
             }
             const { runId } = await ctx.engine.requestSync(actor.orgId, body.objectApiName, body.kind);
             return { accepted: true, objectApiName: body.objectApiName ?? null, kind: body.kind, runId };
