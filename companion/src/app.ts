@@ -225,8 +225,10 @@ export function createCompanion(config: Config, deps: CompanionDeps = {}): Compa
             const s = server;
             await step('closing the HTTP server', () => {
                 const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+                // Keep-alive connections that finish their last request become idle later: close them as they do.
+                const sweep = setInterval(() => s.closeIdleConnections(), 25);
                 s.closeIdleConnections();
-                return closed;
+                return closed.finally(() => clearInterval(sweep));
             });
         }
         if (engine?.isStarted()) await step('stopping the sync engine', () => engine!.stop());
