@@ -169,7 +169,9 @@ export async function applyRecordChanges(
                 for (const k of keys) next.fields[k] = (value ?? null) as Json;
                 continue;
             }
-            // A Salesforce change to a field with an open Statisfy edit of another value.
+            // A Salesforce change to a field with an open Statisfy edit of another value. An edit being sent right
+            // now is decided when its result comes back (the flusher compares then); only its base is known here.
+            if (edit.status === 'in_flight') continue;
             const decision = decideConflict({
                 policy,
                 baseValue: edit.baseValue,

@@ -14,6 +14,7 @@ import type { CollectionOutcome, SalesforceGateway } from '../salesforce/gateway
 import type { CircuitBreaker } from './circuit-breaker';
 import { classifyRecordResult, classifyRequestError, nextRetry, Outcome, RecordResult } from './classify';
 import { ConflictPolicy, decideConflict } from './conflict';
+import { sameValue } from './values';
 import { planFlush, RecordWrite } from './plan';
 import {
     claimDueEdits,
@@ -367,6 +368,39 @@ export class Flusher {
 
         // 4. Write every result back in one transaction.
         const writeBack = async (tx: import('typeorm').EntityManager) => {
+            // A Salesforce change that arrived while our write was on its way was overwritten by it: record it.
+            const landed = Array.from(updates.values()).filter((u) => u.status === 'succeeded' && byId.get(u.id));
+            if (landed.length) {
+                const now = new Map<string, Record<string, unknown>>();
+                for (const r of await rows(
+                    tx,
+                    'SELECT sf_id, sf_values FROM records WHERE org_id = $1 AND sf_id = ANY($2) FOR UPDATE',
+                    [this.orgId, Array.from(new Set(landed.map((u) => byId.get(u.id)!.sfId)))]
+                ))
+                    now.set(r.sf_id, r.sf_values ?? {});
+                for (const u of landed) {
+                    const e = byId.get(u.id)!;
+                    const values = now.get(e.sfId) ?? {};
+                    if (!hasKey(values, e.salesforceField)) continue;
+                    const seen = pick(values, e.salesforceField);
+                    if (sameValue(seen, e.baseValue) || sameValue(seen, e.newValue)) continue;
+                    if (conflicts.some((c) => c.editId === e.id)) continue;
+                    conflicts.push({
+                        objectApiName: e.objectApiName,
+                        sfId: e.sfId,
+                        fieldKey: e.fieldKey,
+                        salesforceField: e.salesforceField,
+                        statisfyValue: e.newValue,
+                        salesforceValue: seen ?? null,
+                        baseValue: e.baseValue,
+                        policy: policies.get(e.objectApiName) ?? 'Latest_Wins',
+                        status: 'resolved',
+                        resolution: 'statisfy',
+                        editId: e.id
+                    });
+                    stats.conflicts += 1;
+                }
+            }
             await updateEdits(tx, this.orgId, Array.from(updates.values()));
             await insertConflicts(tx, this.orgId, conflicts);
             await mergeRecordValues(
