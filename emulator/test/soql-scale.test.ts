@@ -67,7 +67,8 @@ function referenceSort(
         .map((x) => x.r);
 }
 
-const lower = (f: string) => (r: Row) => (r[f] === null || r[f] === undefined ? null : String(r[f]).toLowerCase());
+const lower = (f: string) => (r: Row) =>
+    r[f] === null || r[f] === undefined || r[f] === '' ? null : String(r[f]).toLowerCase(); // '' is null, as in Salesforce
 const num = (f: string) => (r: Row) => (typeof r[f] === 'number' ? (r[f] as number) : null);
 
 describe('ordering many rows matches a reference sort', () => {
@@ -117,6 +118,31 @@ describe('ordering many rows matches a reference sort', () => {
             apiVersion: '60.0'
         });
         expect(res.records.map((r) => r.Id)).toEqual(referenceSort(rows, keys).map((r) => r.Id));
+    });
+});
+
+describe('ordering text that shares long prefixes', () => {
+    it('orders by the full text when the first characters tie', () => {
+        const src = new MemorySource(schemas());
+        const rand = rng(99);
+        const heads = ['', "O'", 'Ö', 'van der ', 'Zz', 'same-long-prefix-', 'same-long-prefix-'];
+        const contacts: Row[] = [];
+        for (let i = 0; i < 2500; i++) {
+            const head = heads[Math.floor(rand() * heads.length)];
+            const tailLength = Math.floor(rand() * 6);
+            let tail = '';
+            for (let k = 0; k < tailLength; k++) tail += 'aAbBzé-1'[Math.floor(rand() * 8)];
+            contacts.push(src.add('Contact', { LastName: rand() < 0.05 ? null : head + tail, FirstName: `F${i % 7}` }));
+        }
+        const res = executeSoql('SELECT Id FROM Contact ORDER BY LastName DESC NULLS LAST, FirstName', src, {
+            includeDeleted: false,
+            apiVersion: '60.0'
+        });
+        const expected = referenceSort(contacts, [
+            { get: lower('LastName'), desc: true, nullsFirst: false },
+            { get: lower('FirstName'), desc: false, nullsFirst: true }
+        ]);
+        expect(res.records.map((r) => r.Id)).toEqual(expected.map((r) => r.Id));
     });
 });
 

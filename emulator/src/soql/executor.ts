@@ -533,15 +533,15 @@ function rankColumn(rows: Rec[], o: OrderKey): { ranks: Float64Array; size: numb
 
 /**
  * Dense ranks (0 … unique-1, -1 for null) of text keys in UTF-16 code unit order (as `<`). Columns with
- * few distinct values (picklists, dates) sort only the distinct values natively; columns where most values
- * differ (names, ids) are ordered by one comparator sort over the row indices.
+ * few distinct values (picklists, dates) sort only the distinct values natively; columns with many
+ * (names, ids) are ordered by {@link sortByText}.
  */
 function denseTextRanks(keys: Array<string | null>): { ranks: Int32Array; unique: number } {
     const n = keys.length;
     const ranks = new Int32Array(n);
     const slotOf = new Map<string, number>();
     const distinct: string[] = [];
-    const maxDistinct = Math.max(64, n >>> 3);
+    const maxDistinct = 64 + Math.min(n >>> 3, 2048); // beyond this, treat the column as mostly distinct
     let few = true;
     for (let i = 0; i < n; i++) {
         const k = keys[i];
@@ -573,17 +573,94 @@ function denseTextRanks(keys: Array<string | null>): { ranks: Int32Array; unique
         if (keys[i] === null) ranks[i] = -1;
         else idx.push(i);
     }
-    idx.sort((a, b) => {
-        const x = keys[a]!;
-        const y = keys[b]!;
-        return x < y ? -1 : x > y ? 1 : 0;
-    });
+    sortByText(idx, keys as string[]);
     let r = -1;
     for (let j = 0; j < idx.length; j++) {
         if (j === 0 || keys[idx[j]] !== keys[idx[j - 1]]) r++;
         ranks[idx[j]] = r;
     }
     return { ranks, unique: r + 1 };
+}
+
+/**
+ * Sorts row indices by their text keys (UTF-16 code unit order, ties by index). Most pairs are decided
+ * by a number packing the few characters after the keys' common prefix, sorted natively; only rows whose
+ * packed characters tie are compared as strings.
+ */
+function sortByText(idx: number[], keys: string[]): void {
+    const m = idx.length;
+    if (m < 2) return;
+    // Common prefix of all keys: the packed window starts after it.
+    const first = keys[idx[0]];
+    let lcp = first.length;
+    for (let p = 1; p < m && lcp > 0; p++) {
+        const k = keys[idx[p]];
+        const lim = Math.min(lcp, k.length);
+        let j = 0;
+        while (j < lim && k.charCodeAt(j) === first.charCodeAt(j)) j++;
+        lcp = j;
+    }
+    const WINDOW = 7;
+    let maxCode = 0;
+    for (let p = 0; p < m; p++) {
+        const k = keys[idx[p]];
+        const end = Math.min(k.length, lcp + WINDOW);
+        for (let j = lcp; j < end; j++) {
+            const c = k.charCodeAt(j);
+            if (c > maxCode) maxCode = c;
+        }
+    }
+    // Each character becomes a digit 1 … maxCode+1 (0 = past the end, so shorter keys sort first).
+    const base = maxCode + 2;
+    let width = 0;
+    let cap = 1;
+    while (width < WINDOW && cap * base <= Number.MAX_SAFE_INTEGER) {
+        cap *= base;
+        width++;
+    }
+    const packed = new Float64Array(m);
+    for (let p = 0; p < m; p++) {
+        const k = keys[idx[p]];
+        let v = 0;
+        for (let j = lcp; j < lcp + width; j++) v = v * base + (j < k.length ? k.charCodeAt(j) + 1 : 0);
+        packed[p] = v;
+    }
+    // Dense rank of each packed value, then one native sort of rank * m + position (stable).
+    const sorted = packed.slice().sort();
+    let u = 0;
+    for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[u - 1]) sorted[u++] = sorted[i];
+    const composite = new Float64Array(m);
+    const rankOf = new Float64Array(m);
+    for (let p = 0; p < m; p++) {
+        const v = packed[p];
+        let lo = 0;
+        let hi = u - 1;
+        while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (sorted[mid] < v) lo = mid + 1;
+            else hi = mid;
+        }
+        rankOf[p] = lo;
+        composite[p] = lo * m + p;
+    }
+    composite.sort();
+    const original = idx.slice();
+    for (let q = 0; q < m; q++) idx[q] = original[composite[q] % m];
+    // Rows whose packed window ties are ordered by the full keys (runs are usually length 1).
+    const byText = (a: number, b: number): number => {
+        const x = keys[a];
+        const y = keys[b];
+        return x < y ? -1 : x > y ? 1 : a - b;
+    };
+    let start = 0;
+    for (let q = 1; q <= m; q++) {
+        if (q < m && rankOf[composite[q] % m] === rankOf[composite[start] % m]) continue;
+        if (q - start > 1) {
+            const run = idx.slice(start, q).sort(byText);
+            for (let t = 0; t < run.length; t++) idx[start + t] = run[t];
+        }
+        start = q;
+    }
 }
 
 /**
