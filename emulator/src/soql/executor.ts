@@ -663,40 +663,73 @@ function sortByText(idx: number[], keys: string[]): void {
     }
 }
 
+/** Order of two keys of one ORDER BY column (null placement and direction applied). */
+function compareKeys(x: Key | null, y: Key | null, o: OrderKey): number {
+    if (x === y) return 0;
+    if (x === null) return o.nullsFirst ? -1 : 1;
+    if (y === null) return o.nullsFirst ? 1 : -1;
+    const c = x < y ? -1 : 1;
+    return o.desc ? -c : c;
+}
+
+/** Groups this small are ordered with a plain comparator rather than ranked. */
+const SMALL_GROUP = 16;
+
 /**
  * Sorts rows by the ORDER BY columns; ties keep the source order (Salesforce's order for equal keys is
- * unspecified; stable is the least surprising). When the combined ranks and the row index fit in a
- * double exactly, rows are sorted by one composite number with the native typed-array sort.
+ * unspecified; stable is the least surprising). The first column orders all rows; each further column
+ * is evaluated only inside the groups the previous columns left tied, so `ORDER BY CreatedDate, Name`
+ * does not rank every Name.
  */
 function sortRows(rows: Rec[], order: OrderKey[]): Rec[] {
     const n = rows.length;
-    if (n < 2) return rows.slice();
-    const columns = order.map((o) => rankColumn(rows, o));
-    let span = n;
-    for (const c of columns) span *= c.size;
-    const out = new Array<Rec>(n);
-    if (span <= Number.MAX_SAFE_INTEGER) {
-        const composite = new Float64Array(n);
-        for (let i = 0; i < n; i++) {
-            let v = 0;
-            for (const c of columns) v = v * c.size + c.ranks[i];
-            composite[i] = v * n + i;
+    const current = rows.slice();
+    if (n < 2) return current;
+    // Tied groups as flat [start, end) pairs over `current`.
+    let groups: number[] = [0, n];
+    for (const o of order) {
+        const next: number[] = [];
+        for (let g = 0; g < groups.length; g += 2) {
+            const start = groups[g];
+            const end = groups[g + 1];
+            const len = end - start;
+            const sub = current.slice(start, end);
+            if (len <= SMALL_GROUP) {
+                const keys = sub.map((r) => o.key(r));
+                const pos = keys.map((_, i) => i);
+                pos.sort((a, b) => compareKeys(keys[a], keys[b], o) || a - b);
+                let run = 0;
+                for (let i = 0; i < len; i++) {
+                    current[start + i] = sub[pos[i]];
+                    if (i > 0 && keys[pos[i]] !== keys[pos[i - 1]]) {
+                        if (i - run > 1) next.push(start + run, start + i);
+                        run = i;
+                    }
+                }
+                if (len - run > 1) next.push(start + run, end);
+                continue;
+            }
+            const { ranks } = rankColumn(sub, o);
+            const composite = new Float64Array(len);
+            for (let i = 0; i < len; i++) composite[i] = ranks[i] * len + i;
+            composite.sort();
+            let run = 0;
+            let prev = -1;
+            for (let i = 0; i < len; i++) {
+                const p = composite[i] % len;
+                current[start + i] = sub[p];
+                if (i > 0 && ranks[p] !== prev) {
+                    if (i - run > 1) next.push(start + run, start + i);
+                    run = i;
+                }
+                prev = ranks[p];
+            }
+            if (len - run > 1) next.push(start + run, end);
         }
-        composite.sort();
-        for (let i = 0; i < n; i++) out[i] = rows[composite[i] % n];
-        return out;
+        groups = next;
+        if (groups.length === 0) break;
     }
-    const index = new Array<number>(n);
-    for (let i = 0; i < n; i++) index[i] = i;
-    index.sort((a, b) => {
-        for (const c of columns) {
-            const d = c.ranks[a] - c.ranks[b];
-            if (d !== 0) return d;
-        }
-        return a - b;
-    });
-    for (let i = 0; i < n; i++) out[i] = rows[index[i]];
-    return out;
+    return current;
 }
 
 // ===== WHERE =========================================================================================
