@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     const emu = await startEmulator(opts);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     const lines = [
-        `Salesforce org emulator ready at ${emu.url} (${Math.round(ms)} ms)`,
+        `Salesforce org emulator ready at ${emu.url} (${Math.round(ms)} ms; ${Math.round(process.uptime() * 1000)} ms since process start)`,
         `  org ${emu.orgId}${opts.namespace ? `, namespace '${opts.namespace}'` : ''}, seed ${opts.seed}${opts.dataDir ? `, data in ${opts.dataDir}` : ''}`,
         `  login URL / instance URL: ${emu.url}`,
         `  OAuth client id: ${emu.clientId}  secret: ${emu.clientSecret}`,
