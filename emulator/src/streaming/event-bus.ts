@@ -341,8 +341,12 @@ export class EventBus {
         if (channel === '/meta/connect') {
             if (message.connectionType !== undefined && message.connectionType !== 'long-polling')
                 message.error = `400::Invalid connection type {${String(message.connectionType)}}`;
-            // Clients cannot shorten or lengthen the hold: faye would take advice.timeout from them.
-            delete message.advice;
+            // A client may ask for a shorter hold (faye sends advice.timeout 0 when it batches a
+            // connect with other messages, so their replies are not held back); never a longer one.
+            const asked = (message.advice as { timeout?: unknown } | undefined)?.timeout;
+            if (typeof asked === 'number' && asked >= 0)
+                message.advice = { timeout: Math.min(asked, this.connectTimeoutMs) };
+            else delete message.advice;
         } else if (channel === '/meta/subscribe') {
             this.checkSubscribe(message);
         } else if (!channel.startsWith('/meta/')) {
