@@ -1,4 +1,4 @@
-import { executeSoql, parseSoql, type SoqlResult } from '../src/soql';
+import { executeSoql, executeSoqlPaged, parseSoql, type SoqlResult } from '../src/soql';
 import { MemorySource, field, fixtureOrg, lookup, object } from './soql-fixtures';
 
 const { src, ids } = fixtureOrg();
@@ -471,5 +471,27 @@ describe('Id filters read by id instead of scanning', () => {
         );
         expect(() => byId(`SELECT Name FROM Account WHERE Id NOT IN ('${ids.A1}')`)).toThrow('scanned the object');
         expect(() => byId(`SELECT Name FROM Account WHERE Id != '${ids.A1}'`)).toThrow('scanned the object');
+    });
+});
+
+describe('executeSoqlPaged', () => {
+    it('builds records page by page, matching executeSoql', () => {
+        const soql = `SELECT LastName, Account.Name FROM Contact ORDER BY LastName`;
+        const full = run(soql);
+        const paged = executeSoqlPaged(soql, src, { includeDeleted: false, apiVersion: '60.0' });
+        expect(paged.totalSize).toBe(4);
+        expect(paged.objectName).toBe('Contact');
+        expect([...paged.page(0, 3), ...paged.page(3, 10)]).toEqual(full.records);
+        expect(paged.page(-5, 1)).toEqual(full.records.slice(0, 1));
+        expect(paged.page(10, 20)).toEqual([]);
+    });
+
+    it('COUNT() pages are empty', () => {
+        const paged = executeSoqlPaged('SELECT COUNT() FROM Contact', src, {
+            includeDeleted: false,
+            apiVersion: '60.0'
+        });
+        expect(paged.totalSize).toBe(4);
+        expect(paged.page(0, 10)).toEqual([]);
     });
 });

@@ -61,9 +61,36 @@ export interface ExecuteSoqlOptions {
  *   MALFORMED_QUERY, INVALID_QUERY_FILTER_OPERATOR, NUMBER_OUTSIDE_VALID_RANGE).
  */
 export function executeSoql(query: SoqlQuery | string, source: SoqlDataSource, opts: ExecuteSoqlOptions): SoqlResult {
+    const r = executeSoqlPaged(query, source, opts);
+    return { totalSize: r.totalSize, records: r.page(0, r.totalSize), objectName: r.objectName };
+}
+
+/**
+ * A query result whose rows are selected (filtered, ordered, LIMIT/OFFSET applied) but turned into REST
+ * records only when a page is read. Lets the REST layer answer the first 2,000-record batch of a
+ * 100,000-row result without building the other 98,000 records up front.
+ */
+export interface SoqlPagedResult {
+    /** Number of rows, or the count for `SELECT COUNT()`. */
+    totalSize: number;
+    /** The queried object, spelled as in describe. */
+    objectName: string;
+    /**
+     * Rows `start` (inclusive) to `end` (exclusive) in REST shape. Field values are read when the page
+     * is built, so a later page shows later edits of its rows (the row set itself is fixed). Always
+     * empty for COUNT().
+     */
+    page(start: number, end: number): Array<Record<string, unknown>>;
+}
+
+/** Like {@link executeSoql}, but records are built page by page. Same semantics and errors. */
+export function executeSoqlPaged(
+    query: SoqlQuery | string,
+    source: SoqlDataSource,
+    opts: ExecuteSoqlOptions
+): SoqlPagedResult {
     const q = typeof query === 'string' ? parseSoql(query) : query;
-    const plan = compile(q, source, opts);
-    return plan.run();
+    return compile(q, source, opts).run();
 }
 
 // ===== schema helpers ================================================================================
@@ -320,7 +347,7 @@ interface OutputRel {
     fields: Array<{ lower: string; fieldOn(objectName: string): string | undefined }>;
 }
 
-function compile(q: SoqlQuery, source: SoqlDataSource, opts: ExecuteSoqlOptions): { run(): SoqlResult } {
+function compile(q: SoqlQuery, source: SoqlDataSource, opts: ExecuteSoqlOptions): { run(): SoqlPagedResult } {
     const schema = source.describe(q.from.name);
     if (!schema || !schema.queryable || schema.isEvent) {
         throw positionedError('INVALID_TYPE', q.text, q.from.start, unknownObjectDetail(q.from.name));
@@ -377,7 +404,7 @@ function compile(q: SoqlQuery, source: SoqlDataSource, opts: ExecuteSoqlOptions)
     const offset = q.offset ?? 0;
     const limit = q.limit ?? Infinity;
 
-    const run = (): SoqlResult => {
+    const run = (): SoqlPagedResult => {
         // Filter (stops early when unordered and enough rows are found).
         const stopAt = order.length === 0 ? offset + limit : Infinity;
         const matched: Rec[] = [];
@@ -389,13 +416,16 @@ function compile(q: SoqlQuery, source: SoqlDataSource, opts: ExecuteSoqlOptions)
         }
         if (countOnly) {
             const total = Math.max(0, Math.min(matched.length - offset, limit));
-            return { totalSize: total, records: [], objectName };
+            return { totalSize: total, objectName, page: () => [] };
         }
         let rows = matched;
         if (order.length > 0) rows = sortRows(matched, order);
-        const page = rows.slice(offset, limit === Infinity ? undefined : offset + limit);
-        const records = page.map((rec) => shape(rec));
-        return { totalSize: records.length, records, objectName };
+        const selected = rows.slice(offset, limit === Infinity ? undefined : offset + limit);
+        return {
+            totalSize: selected.length,
+            objectName,
+            page: (start, end) => selected.slice(Math.max(0, start), Math.min(selected.length, end)).map(shape)
+        };
     };
 
     /** Records named by the Id filter, fetched by id instead of scanning the object (Salesforce uses the index too). */

@@ -4,8 +4,8 @@
  * API's record shape, with Salesforce's error codes and wording ({@link SoqlError}).
  */
 export { parseSoql, MAX_OFFSET } from './parser';
-export { executeSoql } from './executor';
-export type { SoqlDataSource, SoqlResult, ExecuteSoqlOptions } from './executor';
+export { executeSoql, executeSoqlPaged } from './executor';
+export type { SoqlDataSource, SoqlResult, SoqlPagedResult, ExecuteSoqlOptions } from './executor';
 export { SoqlError } from './errors';
 export type { SoqlErrorCode, SoqlErrorLocation } from './errors';
 export type { SoqlQuery, SelectItem, Condition, Literal, OrderItem, FieldPath } from './ast';
