@@ -121,7 +121,7 @@ async function benchCometd(): Promise<void> {
         }
         report('CometD events published + delivered to 1 subscriber', Math.round(median(runs)), 'events/s', '> 10,000');
     } finally {
-        client.disconnect();
+        (client as unknown as { disconnect(): void }).disconnect();
         await emu.stop();
     }
 }
