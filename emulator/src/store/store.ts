@@ -217,14 +217,9 @@ export class RecordStore {
     /** Inserts a record; returns its id. */
     insert(tx: Transaction, objectName: string, values: Rec, opts: WriteOptions = {}): string {
         const obj = this.objectFor(objectName);
-        const rec: Rec = {};
-        for (const f of obj.fields.values()) rec[f.name] = null;
         const given = this.coerceAll(obj, values, 'create', opts);
-        for (const f of obj.fields.values()) {
-            if (f.name in given) continue;
-            if (f.defaultValue !== null && f.defaultValue !== undefined) rec[f.name] = f.defaultValue;
-        }
-        Object.assign(rec, given);
+        const rec: Rec = { ...this.template(obj) };
+        for (const k in given) rec[k] = given[k];
         const now = this.stamp();
         const id = opts.id ?? this.ids.next(obj.keyPrefix);
         rec.Id = id;
@@ -261,6 +256,19 @@ export class RecordStore {
         return id;
     }
 
+    private templates = new WeakMap<ObjectSchema, { size: number; rec: Rec }>();
+
+    /** A new record's starting values: every field null or its default (cached per object shape). */
+    private template(obj: ObjectSchema): Rec {
+        const t = this.templates.get(obj);
+        if (t && t.size === obj.fields.size) return t.rec;
+        const rec: Rec = {};
+        for (const f of obj.fields.values())
+            rec[f.name] = f.defaultValue !== null && f.defaultValue !== undefined ? f.defaultValue : null;
+        this.templates.set(obj, { size: obj.fields.size, rec });
+        return rec;
+    }
+
     /** Inserts a record with a fixed id and system privileges (fixture users). */
     insertWithId(tx: Transaction, objectName: string, id: string, values: Rec): string {
         return this.insert(tx, objectName, values, { system: true, id });
@@ -271,19 +279,21 @@ export class RecordStore {
         const found = this.live(id, objectName);
         const { obj, rec } = found;
         const given = this.coerceAll(obj, values, 'update', opts);
-        const next: Rec = { ...rec, ...given };
-        const now = this.stamp();
-        next.LastModifiedDate = now;
-        next.LastModifiedById = tx.userId;
-        next.SystemModstamp = now;
-        this.derive(obj, next, rec);
-        this.checkRecord(obj, next, rec);
         const old = { ...rec };
-        const keys = Object.keys(next);
-        for (const k of keys) rec[k] = next[k];
+        for (const k in given) rec[k] = given[k];
+        const now = this.stamp();
+        rec.LastModifiedDate = now;
+        rec.LastModifiedById = tx.userId;
+        rec.SystemModstamp = now;
+        try {
+            this.derive(obj, rec, old);
+            this.checkRecord(obj, rec, old);
+        } catch (e) {
+            for (const k in rec) rec[k] = old[k];
+            throw e;
+        }
         tx.undo.push(() => {
-            for (const k of Object.keys(rec)) delete rec[k];
-            Object.assign(rec, old);
+            for (const k in rec) rec[k] = old[k];
         });
         tx.changes.push({
             objectName: obj.name,
