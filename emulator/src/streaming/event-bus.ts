@@ -96,8 +96,18 @@ const JSON_TYPE = 'application/json;charset=UTF-8';
  *   `400::The channel you requested to subscribe to does not exist {/event/X__e}`.
  * - Clients may not publish over Bayeux (`403::Publish denied`); events come from {@link publish}.
  *
- * Everything Bayeux-level (client ids, subscriptions, long-poll holding, batching) is faye's;
- * the HTTP layer is this class's own (see {@link handle}).
+ * What is faye and what is not: client ids, handshake/connect/subscribe processing, subscription
+ * bookkeeping, long-poll holding and batching are faye's, and every Salesforce rule above is a
+ * faye server extension (`incoming` checks, `outgoing` reply shapes). Two pieces are done
+ * directly, each for a reason given where it lives: the HTTP layer ({@link handle}: bodies
+ * pre-read by express, JSON-only, HTTP statuses) and handing events to clients (`sendTo`:
+ * faye's engine copies every message per subscriber, too slow for the throughput target, and
+ * replayed events must reach one client only, which faye's publish cannot do).
+ *
+ * Known differences from Salesforce: replay ids are bus-wide with random gaps rather than
+ * Salesforce's partition offsets; no `BAYEUX_BROWSER`/`sfdc-stream` cookies; no per-org
+ * concurrent-client or daily-delivery limits; a held connect whose HTTP client went away loses
+ * the events flushed into it (as on Salesforce, the subscriber recovers them by replay).
  */
 export class EventBus {
     private readonly clock: Clock;
