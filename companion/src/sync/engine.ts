@@ -101,6 +101,7 @@ export class OrgSync {
     readonly totals = {
         eventsApplied: 0,
         batches: 0,
+        applyMs: 0,
         editsSent: 0,
         flushes: 0,
         apiCallsFlush: 0,
@@ -247,7 +248,9 @@ export class OrgSync {
         const names = this.connection!.names;
         const resolveType = async (object: string, field: string) =>
             (await this.describe?.field(object, field))?.type ?? null;
+        const t0 = performance.now();
         const result = await applyEventBatch(this.deps.ds, this.orgId, names, events, resolveType);
+        this.totals.applyMs += performance.now() - t0;
         this.totals.eventsApplied += result.events - result.duplicates;
         this.totals.batches += 1;
         this.times.lastInboundAt = new Date();
