@@ -124,21 +124,41 @@ describe('operations', () => {
 });
 
 describe('graceful stop', () => {
-    it('When the companion stops, then requests in flight finish, new connections are refused and the database pool closes', async () => {
+    it('When the companion stops with a request in flight, then new connections are refused, the request still finishes, and the pool closes', async () => {
         const own = await startTestCompanion();
         const o = await seedOrg(own.repos);
         await seedObjects(own.repos, o.org.id);
         const account = await seedAccount(own.repos, o.org.id);
+        // Hold the record's row lock so the PATCH is provably in flight (waiting inside its transaction).
+        const holder = own.companion.dataSource.createQueryRunner();
+        await holder.connect();
+        await holder.startTransaction();
+        await holder.query('SELECT 1 FROM records WHERE org_id = $1 AND sf_id = $2 FOR UPDATE', [
+            o.org.id,
+            account.sfId
+        ]);
         const inFlight = apiClient(own.url, o.tokens.editor).patch(`/api/v1/objects/Account/records/${account.sfId}`, {
-            fields: { 'Account.Name': 'Finished before stop' }
+            fields: { 'Account.Name': 'Finished during stop' }
         });
-        await new Promise((r) => setTimeout(r, 5));
+        // Polled from the pool, not the holder: pg_stat_activity is a snapshot per transaction.
+        const waiting = async () =>
+            (
+                (await own.companion.dataSource.query(
+                    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'`
+                )) as { n: number }[]
+            )[0].n > 0;
+        for (let i = 0; i < 500 && !(await waiting()); i++) await new Promise((r) => setTimeout(r, 10));
+        expect(await waiting()).toBe(true);
         const stopping = own.companion.stop();
+        await new Promise((r) => setTimeout(r, 50));
+        await expect(fetch(`${own.url}/healthz`)).rejects.toThrow();
+        await holder.commitTransaction();
+        await holder.release();
         const res = await inFlight;
         expect(res.status).toBe(200);
+        expect(res.body.record.fields['Account.Name']).toBe('Finished during stop');
         await stopping;
         expect(own.companion.dataSource.isInitialized).toBe(false);
-        await expect(fetch(`${own.url}/healthz`)).rejects.toThrow();
         await own.db.drop();
-    });
+    }, 30_000);
 });
