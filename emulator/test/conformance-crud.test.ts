@@ -113,6 +113,15 @@ describe('conformance: login, CRUD, describe, errors', () => {
             cascadeDelete: true,
             relationshipName: 'Sync_Object__r'
         });
+        const sod = await conn.sobject('Sync_Object__c').describe();
+        expect(sod.childRelationships).toContainEqual(
+            expect.objectContaining({
+                childSObject: 'Field_Mapping__c',
+                field: 'Sync_Object__c',
+                relationshipName: 'Field_Mappings__r',
+                cascadeDelete: true
+            })
+        );
         const acct = await conn.sobject('Account').describe();
         expect(acct.fields.find((x) => x.name === 'Industry')!.picklistValues!.map((p) => p.value)).toContain(
             'Technology'

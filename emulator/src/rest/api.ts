@@ -325,13 +325,7 @@ export class RestApi {
                         field: f.name,
                         junctionIdListNames: [],
                         junctionReferenceTo: [],
-                        relationshipName: f.relationshipName
-                            ? f.custom
-                                ? f.relationshipName.replace(/__r$/, 's__r')
-                                : c.name === 'Contact' || c.name === 'Opportunity'
-                                  ? `${c.labelPlural.replace(/\s/g, '')}`
-                                  : null
-                            : null,
+                        relationshipName: this.org.schema.fieldExtra(c, f.name)?.childRelationshipName ?? null,
                         restrictedDelete: false
                     });
         return {

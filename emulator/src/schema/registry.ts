@@ -37,6 +37,8 @@ export interface FieldDef {
     displayFormat?: string;
     /** Value computed by the store (e.g. `fullName` from FirstName + LastName). */
     derived?: string;
+    /** Name of the child relationship on the referenced object (describe `childRelationships`). */
+    childRelationshipName?: string;
 }
 
 /** Compact object definition used by the fixtures and the control API. */
@@ -56,6 +58,7 @@ export interface ObjectDef {
 export interface FieldExtra {
     displayFormat?: string;
     derived?: string;
+    childRelationshipName?: string;
 }
 
 const TEXT_TYPES = new Set<FieldType>(['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'multipicklist']);
@@ -323,8 +326,12 @@ export class SchemaRegistry {
             if (fieldIndex.has(f.name.toLowerCase())) throw new Error(`object ${def.name}: duplicate field ${f.name}`);
             fields.set(f.name, f);
             fieldIndex.set(f.name.toLowerCase(), f);
-            if (d && (d.displayFormat || d.derived))
-                fieldExtras.set(f.name, { displayFormat: d.displayFormat, derived: d.derived });
+            if (d && (d.displayFormat || d.derived || d.childRelationshipName))
+                fieldExtras.set(f.name, {
+                    displayFormat: d.displayFormat,
+                    derived: d.derived,
+                    childRelationshipName: d.childRelationshipName
+                });
         };
         const sys = systemFields(owned, isEvent);
         add(sys[0]);
@@ -368,8 +375,12 @@ export class SchemaRegistry {
         if (x.fieldIndex.has(f.name.toLowerCase())) throw new Error(`object ${obj.name} already has a field ${f.name}`);
         obj.fields.set(f.name, f);
         x.fieldIndex.set(f.name.toLowerCase(), f);
-        if (def.displayFormat || def.derived)
-            x.fieldExtras.set(f.name, { displayFormat: def.displayFormat, derived: def.derived });
+        if (def.displayFormat || def.derived || def.childRelationshipName)
+            x.fieldExtras.set(f.name, {
+                displayFormat: def.displayFormat,
+                derived: def.derived,
+                childRelationshipName: def.childRelationshipName
+            });
         if (opts.runtime) this.runtimeAdditions.push({ kind: 'field', object: obj.name, def });
         return f;
     }
@@ -415,7 +426,11 @@ export class SchemaRegistry {
                             f.type === 'reference' && fname.endsWith('__c')
                                 ? fname.replace(/__c$/, '__r')
                                 : f.relationshipName,
-                        referenceTo: f.referenceTo?.map((r) => (packageNames.has(r.toLowerCase()) ? rename(r) : r))
+                        referenceTo: f.referenceTo?.map((r) => (packageNames.has(r.toLowerCase()) ? rename(r) : r)),
+                        childRelationshipName:
+                            f.childRelationshipName && fname.endsWith('__c')
+                                ? `${asPackage && this.namespace ? `${this.namespace}__` : ''}${f.childRelationshipName}__r`
+                                : f.childRelationshipName
                     };
                 })
             };
@@ -522,7 +537,8 @@ function fieldFromMetadata(x: Xml, file: string): FieldDef | null {
                 ...base,
                 type: 'reference',
                 referenceTo: [text(x.referenceTo) ?? ''],
-                relationshipName: text(x.relationshipName) ?? name.replace(/__c$/, ''),
+                relationshipName: name.replace(/__c$/, '__r'),
+                childRelationshipName: text(x.relationshipName),
                 required: md ? true : required,
                 cascadeDelete: md,
                 updateable: md ? (bool(x.reparentableMasterDetail) ?? false) : true
