@@ -62,6 +62,8 @@ interface OrgFixture {
 interface Cursor {
     records: Array<Record<string, unknown>>;
     totalSize: number;
+    /** Batch size of the original query (used when queryMore sends no Sforce-Query-Options). */
+    batchSize: number;
     lastUsed: number;
 }
 
@@ -248,9 +250,9 @@ export class Org {
     /* ------------------------------------------------------------ query cursors */
 
     /** Stores a result for queryMore and returns its query id. */
-    openCursor(result: SoqlResult): string {
+    openCursor(result: SoqlResult, batchSize = 2000): string {
         const id = makeId('01g', 62 ** 5 * 11 + ++this.cursorSeq).slice(0, 18);
-        this.cursors.set(id, { records: result.records, totalSize: result.totalSize, lastUsed: Date.now() });
+        this.cursors.set(id, { records: result.records, totalSize: result.totalSize, batchSize, lastUsed: Date.now() });
         if (this.cursors.size > MAX_CURSORS) {
             const oldest = [...this.cursors.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed)[0];
             this.cursors.delete(oldest[0]);

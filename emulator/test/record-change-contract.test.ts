@@ -92,14 +92,12 @@ describe('Record_Change__e contract (unprefixed package)', () => {
             Conflict_Policy__c: 'Latest_Wins',
             Record_Filter__c: null
         });
-        await admin
-            .sobject('Field_Mapping__c')
-            .create({
-                Sync_Object__c: lead.id,
-                Key__c: 'Lead.Company',
-                Display_Name__c: 'Company',
-                Salesforce_Field__c: 'Company'
-            });
+        await admin.sobject('Field_Mapping__c').create({
+            Sync_Object__c: lead.id,
+            Key__c: 'Lead.Company',
+            Display_Name__c: 'Company',
+            Salesforce_Field__c: 'Company'
+        });
         expect(JSON.parse(last().payloads[0].Changed_Fields__c as string)).toEqual([
             'Name',
             'Sync_Object__c',
@@ -200,14 +198,12 @@ describe('Record_Change__e contract (unprefixed package)', () => {
 
     it('R6: Values__c is null when it would exceed 131,072 characters', async () => {
         emu.org.addField('Account', { name: 'Big_Text__c', type: 'textarea', length: 131072 });
-        const m = await admin
-            .sobject('Field_Mapping__c')
-            .create({
-                Sync_Object__c: syncObjectId,
-                Key__c: 'Account.Big',
-                Display_Name__c: 'Big',
-                Salesforce_Field__c: 'Big_Text__c'
-            });
+        const m = await admin.sobject('Field_Mapping__c').create({
+            Sync_Object__c: syncObjectId,
+            Key__c: 'Account.Big',
+            Display_Name__c: 'Big',
+            Salesforce_Field__c: 'Big_Text__c'
+        });
         calls.length = 0;
         await admin.sobject('Account').create({ Name: 'Huge', Big_Text__c: 'x'.repeat(131000) });
         expect(last().payloads[0].Values__c).toBeNull();

@@ -601,7 +601,7 @@ export class RestApi {
         const size = this.batchSize(call) ?? 2000;
         if (result.records.length <= size)
             return { status: 200, body: { totalSize: result.totalSize, done: true, records: result.records } };
-        const qid = this.org.openCursor(result);
+        const qid = this.org.openCursor(result, size);
         return {
             status: 200,
             body: {
@@ -620,7 +620,7 @@ export class RestApi {
         const cursor = qid ? this.org.cursor(qid) : undefined;
         if (!cursor || !Number.isInteger(offset) || offset < 0 || offset > cursor.records.length)
             return errorReply(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
-        const size = this.batchSize(call) ?? 2000;
+        const size = this.batchSize(call) ?? cursor.batchSize;
         const end = Math.min(cursor.records.length, offset + size);
         const done = end >= cursor.records.length;
         const kind = call.path.startsWith('/queryAll') ? 'queryAll' : 'query';
