@@ -104,6 +104,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         next();
     });
     app.use((_req, res) => send(res, errorReply(404, 'NOT_FOUND', 'The requested resource does not exist'), null));
+    // Errors never leave as HTML: body-parser limits and unexpected failures get Salesforce's array shape.
+    app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+        const e = err as { status?: number; statusCode?: number; type?: string; message?: string };
+        const status = e.status ?? e.statusCode ?? 500;
+        if (res.headersSent) return;
+        if (status === 413) send(res, errorReply(413, 'REQUEST_ENTITY_TOO_LARGE', 'Request body is too large'), null);
+        else if (status < 500) send(res, errorReply(status, 'BAD_REQUEST', e.message ?? 'Bad request'), null);
+        else
+            send(
+                res,
+                errorReply(500, 'UNKNOWN_EXCEPTION', `An unexpected error occurred: ${e.message ?? String(err)}`),
+                null
+            );
+    });
 
     const server = http.createServer(app);
     server.keepAliveTimeout = 5000;

@@ -138,6 +138,26 @@ describe('control API', () => {
         ).toEqual({ error: "condition.field: no field 'Nope__c' on the object" });
     });
 
+    it('answers body-parser failures and unknown paths in Salesforce JSON, never HTML', async () => {
+        const conn = await soapLogin(emu);
+        const res = await fetch(`${emu.url}/services/data/v${VERSION}/sobjects/Account`, {
+            method: 'POST',
+            headers: {
+                Authorization: `Bearer ${conn.accessToken}`,
+                'Content-Type': 'application/json; charset=klingon'
+            },
+            body: '{}'
+        });
+        expect(res.status).toBe(415);
+        expect(res.headers.get('content-type')).toBe('application/json;charset=UTF-8');
+        expect(await res.json()).toEqual([{ message: expect.stringMatching(/charset/), errorCode: 'BAD_REQUEST' }]);
+        const nowhere = await fetch(`${emu.url}/nowhere`);
+        expect(nowhere.status).toBe(404);
+        expect(await nowhere.json()).toEqual([
+            { message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }
+        ]);
+    });
+
     it('reports events and rejects unknown endpoints and bad seeds with 400/404', async () => {
         const ev = await control(emu, 'GET', '/events');
         expect(ev.body).toMatchObject({
