@@ -42,7 +42,11 @@ module.exports = {
             globalTeardown: '<rootDir>/companion/test/support/global-teardown.ts'
         }),
         node('package', ['<rootDir>/force-app/test/checks']),
-        node('browser', ['<rootDir>/companion/test/browser']),
+        node('browser', ['<rootDir>/companion/test/browser'], {
+            // The real stack in-process; PostgreSQL comes from the same per-run embedded cluster as the companion suite.
+            globalSetup: '<rootDir>/companion/test/support/global-setup.ts',
+            globalTeardown: '<rootDir>/companion/test/support/global-teardown.ts'
+        }),
         {
             ...lwcPreset,
             displayName: 'lwc',

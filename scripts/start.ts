@@ -216,7 +216,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const realOrg = Boolean(env.SF_LOGIN_URL);
 
     const web = webBuildNeeded()
-        ? (progress('web', 'building the web app (first start only)…'),
+        ? (progress('web', 'building the web app (its sources changed since the last build)…'),
           buildWeb().then(() => progress('web', 'web app built')))
         : Promise.resolve();
     web.catch(() => undefined);

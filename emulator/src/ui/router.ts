@@ -164,7 +164,7 @@ export function createEmulatorUiRouter(host: UiHost): Router {
 <style>
 body{background:#b0c4df;min-height:100vh}
 .emu-header{background:#fff;border-bottom:1px solid #dddbda}
-.emu-cloud{display:inline-flex;width:2.2rem;height:1.5rem;border-radius:0.75rem;background:#00a1e0;color:#fff;font-weight:700;font-size:.75rem;align-items:center;justify-content:center}
+.emu-cloud{display:inline-flex;width:2.2rem;height:1.5rem;border-radius:0.75rem;background:#0b5cab;color:#fff;font-weight:700;font-size:.75rem;align-items:center;justify-content:center}
 .emu-main{max-width:1200px;margin:0 auto}
 .emu-banner{background:#032d60;color:#fff;font-size:.75rem;padding:.25rem 1rem}
 </style></head>

@@ -165,7 +165,11 @@ export default class FieldEditor extends LightningElement {
     }
 
     handleKeydown(event) {
-        if (event.key === 'Escape') {
+        const target = event.target;
+        if (event.key === 'Enter' && target.tagName === 'INPUT' && target.type !== 'checkbox') {
+            // Enter in a text field saves, as in a form.
+            this.handleSave(event);
+        } else if (event.key === 'Escape') {
             event.stopPropagation();
             this.close();
         } else if (event.key === 'Tab') {
@@ -192,6 +196,7 @@ export default class FieldEditor extends LightningElement {
 
     async handleSave(event) {
         event.preventDefault();
+        if (this.saving) return;
         const errors = {};
         if (!this.displayName.trim()) errors.displayName = 'Display name in Statisfy is required';
         if (this.isNew && !this.name.trim()) errors.key = 'Field name is required';

@@ -201,8 +201,8 @@ export default class SyncPage extends LightningElement {
             salesforceText: formatValue(c.salesforceValue) || '(blank)',
             baseText: formatValue(c.baseValue) || '(blank)',
             detected: formatAgo(c.detectedAt),
-            keepStatisfyLabel: `Keep the Statisfy value for ${c.field} of ${c.recordId}`,
-            keepSalesforceLabel: `Keep the Salesforce value for ${c.field} of ${c.recordId}`,
+            keepStatisfyLabel: `Keep Statisfy value for ${c.field} of ${c.recordId}`,
+            keepSalesforceLabel: `Keep Salesforce value for ${c.field} of ${c.recordId}`,
             disabled: !!this.busy[c.id]
         }));
     }
