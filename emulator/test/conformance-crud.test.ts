@@ -274,5 +274,11 @@ describe('conformance: login, CRUD, describe, errors', () => {
             `/services/data/v${VERSION}/sobjects/Sync_Request__e/eventSchema`
         );
         expect(schema.name).toBe('Sync_Request__e');
+        const schemaId = emu.org.bus.schemaIdFor('Sync_Request__e');
+        const byId = await conn.request<{ name: string }>(`/services/data/v${VERSION}/event/eventSchema/${schemaId}`);
+        expect(byId.name).toBe('Sync_Request__e');
+        expect(JSON.stringify(byId)).toContain('Requested_By_Id__c');
+        const missing = await errorOf(() => conn.request(`/services/data/v${VERSION}/event/eventSchema/nope`));
+        expect(missing.errorCode).toBe('NOT_FOUND');
     });
 });

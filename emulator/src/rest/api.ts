@@ -257,11 +257,11 @@ export class RestApi {
         };
     }
 
-    private fieldJson(f: FieldSchema): Record<string, unknown> {
+    private fieldJson(o: ObjectSchema, f: FieldSchema): Record<string, unknown> {
         const numeric = ['double', 'currency', 'percent', 'int'].includes(f.type);
         return {
             aggregatable: f.type !== 'textarea',
-            autoNumber: !f.createable && !f.updateable && f.nameField && f.custom === false && f.defaultedOnCreate,
+            autoNumber: !!this.org.schema.fieldExtra(o, f.name)?.displayFormat,
             byteLength: f.length * 3,
             calculated: f.calculated,
             calculatedFormula: f.calculatedFormula,
@@ -336,7 +336,7 @@ export class RestApi {
             defaultImplementation: null,
             extendedBy: null,
             extendsInterfaces: null,
-            fields: [...o.fields.values()].map((f) => this.fieldJson(f)),
+            fields: [...o.fields.values()].map((f) => this.fieldJson(o, f)),
             implementedBy: null,
             implementsInterfaces: null,
             listviewable: null,
