@@ -83,6 +83,8 @@ export interface OrgConnection {
     names: PackageNames;
     sfOrgId: string;
     userId: string;
+    /** Gets a new access token now (JWT: a fresh assertion; OAuth: the refresh token), checking the org again. */
+    refresh(): Promise<void>;
 }
 
 /** Extracts org id and user id from an identity URL (`…/id/00D…/005…`), as jsforce's parseIdUrl does. */
@@ -174,7 +176,14 @@ export class SalesforceConnectionFactory {
             instanceUrl: res.instance_url,
             userId
         });
-        return { org: updated, conn, names: new PackageNames(org.namespace), sfOrgId: organizationId, userId };
+        return {
+            org: updated,
+            conn,
+            names: new PackageNames(org.namespace),
+            sfOrgId: organizationId,
+            userId,
+            refresh: () => this.refreshOAuth(updated, conn, res.refresh_token as string)
+        };
     }
 
     private oauth2(org: Pick<SalesforceOrg, 'consumerKey' | 'loginUrl'>) {
@@ -222,7 +231,11 @@ export class SalesforceConnectionFactory {
             instanceUrl: res.instance_url,
             userId
         });
-        return { org, conn, names: new PackageNames(org.namespace), sfOrgId: organizationId, userId };
+        const refresh = async () => {
+            const next = await authorize(conn);
+            conn.emit('refresh', next.access_token, next);
+        };
+        return { org, conn, names: new PackageNames(org.namespace), sfOrgId: organizationId, userId, refresh };
     }
 
     private async connectOAuth(org: SalesforceOrg): Promise<OrgConnection> {
@@ -252,7 +265,21 @@ export class SalesforceConnectionFactory {
             instanceUrl: res.instance_url,
             userId
         });
-        return { org, conn, names: new PackageNames(org.namespace), sfOrgId: organizationId, userId };
+        return {
+            org,
+            conn,
+            names: new PackageNames(org.namespace),
+            sfOrgId: organizationId,
+            userId,
+            refresh: () => this.refreshOAuth(org, conn, refreshToken)
+        };
+    }
+
+    private async refreshOAuth(org: SalesforceOrg, conn: Connection, refreshToken: string): Promise<void> {
+        const res = await conn.oauth2.refreshToken(refreshToken);
+        await this.checkOrg(org, res);
+        conn.accessToken = res.access_token;
+        conn.instanceUrl = res.instance_url;
     }
 
     /** jsforce refreshes an OAuth session itself on a 401; check each refreshed session's org as well. */

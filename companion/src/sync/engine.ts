@@ -229,9 +229,7 @@ export class OrgSync {
                 );
                 void this.reconcileAll(false, null);
             },
-            refreshSession: async () => {
-                await connection.conn.identity();
-            },
+            refreshSession: () => connection.refresh(),
             onError: (err, context) => logger.warn({ orgId: this.orgId, err, context }, 'streaming problem')
         });
         await this.subscriber.start();
