@@ -61,6 +61,10 @@ export interface E2EOptions {
     databaseUrl?: string;
     encryptionKey?: string;
     adminToken?: string;
+    /** Wait until the org's sync runs in this companion (default true; false for followers and failures). */
+    waitRunning?: boolean;
+    /** Extra environment variables. */
+    env?: Record<string, string>;
 }
 
 /** Fast settings for tests: flush every 25 ms, events batched for 20 ms, short CometD holds. */
@@ -94,6 +98,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     };
     if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
     if (options.encryptionKey) env.ENCRYPTION_KEY = options.encryptionKey;
+    Object.assign(env, options.env);
     const app = await startTestCompanion({ env, deps: { engine: build, schema: build } });
     const org = (await app.repos.orgs.listAll())[0];
     const e2e: E2E = {
@@ -109,7 +114,8 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
             if (!options.emulator) await emu.stop();
         }
     };
-    await waitFor(() => e2e.engine.orgs.get(org.id)?.state === 'running', 20_000, 'the org sync to run');
+    if (options.waitRunning !== false)
+        await waitFor(() => e2e.engine.orgs.get(org.id)?.state === 'running', 20_000, 'the org sync to run');
     return e2e;
 }
 
