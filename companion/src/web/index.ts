@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import type { RouteDef } from '../api/route';
 import type { Logger } from '../lib/logger';
 import { LiveHub } from './live';
+import { oauthRoutes } from './oauth';
 import { webRoutes } from './routes';
 import { webAppRouter } from './static';
 
@@ -15,7 +16,7 @@ export { WEB_DIST, webAppRouter } from './static';
 
 /** The web app's pieces for one companion process. */
 export interface WebApp {
-    /** API routes to mount with the others (events, runs, retry, salesforce-fields). */
+    /** API routes to mount with the others (events, runs, retry, salesforce-fields, OAuth connect + callback). */
     routes: RouteDef[];
     /** Static files (the app at `/`, SLDS at `/assets`); mount after the API routes, before the 404 handler. */
     router: express.Router;
@@ -27,5 +28,5 @@ export interface WebApp {
 /** Builds the web app's pieces. */
 export function createWebApp(deps: { dataSource: DataSource; logger: Logger }): WebApp {
     const hub = new LiveHub(deps.dataSource, deps.logger);
-    return { routes: webRoutes(hub), router: webAppRouter(), hub, close: () => hub.close() };
+    return { routes: [...webRoutes(hub), ...oauthRoutes()], router: webAppRouter(), hub, close: () => hub.close() };
 }

@@ -171,7 +171,11 @@ describe('sign in', () => {
         const p = await other.newPage();
         await p.goto(`${demo.url}/`);
         const link = p.getByRole('link', { name: 'Connect Salesforce' });
-        expect(await link.getAttribute('href')).toMatch(/^\/oauth\//);
+        expect(await link.getAttribute('href')).toBe('/oauth/salesforce/start');
+        await link.click();
+        // The demo org uses the JWT flow, so the route says what an OAuth org needs.
+        await p.getByRole('heading', { name: 'Connect Salesforce' }).waitFor();
+        await p.getByText('SF_AUTH_KIND=oauth').waitFor();
         await other.close();
     });
 });
