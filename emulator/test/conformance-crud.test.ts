@@ -2,6 +2,8 @@
  * Conformance: login, sObject CRUD, describe, error bodies, upsert, delete/undelete/queryAll —
  * driven by unmodified jsforce 3 against the emulator.
  */
+import * as jwt from 'jsonwebtoken';
+import { devJwtPrivateKeyPem } from '../src/auth/dev-jwt';
 import type { RunningEmulator } from '../src/server';
 import {
     ADMIN,
@@ -35,6 +37,22 @@ describe('conformance: login, CRUD, describe, errors', () => {
         expect(r.records).toHaveLength(1);
         const bad = new jsforce.Connection({ loginUrl: emu.url, version: VERSION });
         await expect(bad.login(ADMIN, 'wrong' + PASSWORD)).rejects.toThrow(/INVALID_LOGIN|Invalid username/);
+    });
+
+    it('logs in with the JWT bearer grant signed by the development key (as the companion does)', async () => {
+        const assertion = jwt.sign(
+            { iss: emu.clientId, sub: 'integration@statisfy.test', aud: 'https://login.salesforce.com' },
+            devJwtPrivateKeyPem(),
+            {
+                algorithm: 'RS256',
+                expiresIn: 180
+            }
+        );
+        const c = new jsforce.Connection({ oauth2: { loginUrl: emu.url, clientId: emu.clientId }, version: VERSION });
+        await c.authorize({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion });
+        expect(c.userInfo?.id).toBe(emu.users[1].id);
+        const r = await c.query('SELECT Id FROM User');
+        expect(r.totalSize).toBe(3);
     });
 
     it('creates, retrieves, updates and deletes a record; system fields move on every write', async () => {
