@@ -167,6 +167,20 @@ export const schemas: Record<string, JsonSchema> = {
     IssuedToken: obj({ token: { ...str, description: 'shown once; store it now' }, apiToken: ref('Token') }),
     AuditEntry: obj({ id: str, actor: str, action: str, target: str, before: anyJson, after: anyJson, at: dt }),
     Health: obj({ status: str }),
+    Org: obj({
+        id: str,
+        name: str,
+        authKind: { enum: ['jwt', 'oauth'] },
+        loginUrl: str,
+        instanceUrl: nstr,
+        sfOrgId: nstr,
+        username: nstr,
+        namespace: str,
+        status: { enum: ['new', 'connected', 'disconnected', 'error', 'org_mismatch'] },
+        statusMessage: nstr,
+        connected: bool
+    }),
+    ConnectStart: obj({ authorizeUrl: str, expiresAt: dt }),
     Readiness: obj({
         ready: bool,
         checks: { type: 'object', additionalProperties: obj({ ok: bool, detail: str }, ['ok']) }

@@ -6,7 +6,9 @@ import type { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import type { Role } from '../data/types';
 import type { Actor } from '../domain/context';
-import type { OrgSchemaProvider, SyncEngine } from '../domain/ports';
+import type { OrgConnector, OrgSchemaProvider, SyncEngine } from '../domain/ports';
+import type { StateSigner } from '../lib/crypto';
+import type { ErrorHandler } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 
@@ -15,8 +17,14 @@ export interface ApiContext {
     dataSource: DataSource;
     metrics: Metrics;
     logger: Logger;
+    /** The process's one error handler (for routes answering errors themselves). */
+    errors: ErrorHandler;
     schema?: OrgSchemaProvider;
     engine?: SyncEngine;
+    /** The OAuth web-server flow ("Connect Salesforce"). */
+    connector?: OrgConnector;
+    /** Signs the OAuth state. */
+    state: StateSigner;
     /** Readiness: true once migrations ran and (in worker roles) the engine started. */
     readiness(): Promise<{ ready: boolean; checks: Record<string, { ok: boolean; detail?: string }> }>;
 }

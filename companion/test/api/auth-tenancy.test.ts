@@ -73,6 +73,8 @@ afterAll(() => t.stop());
 /** A request for every route, aimed at org B's identifiers. */
 function requestsAimedAtB(): Record<string, { path: string; body?: unknown }> {
     return {
+        'get /api/v1/org': { path: '/api/v1/org' },
+        'post /api/v1/org/connect': { path: '/api/v1/org/connect', body: {} },
         'get /api/v1/objects': { path: '/api/v1/objects' },
         'patch /api/v1/objects/:object': { path: '/api/v1/objects/Account', body: { displayName: 'Hijacked' } },
         'get /api/v1/objects/:object/fields': { path: '/api/v1/objects/Account/fields' },
