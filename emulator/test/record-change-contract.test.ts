@@ -277,6 +277,15 @@ describe('Record_Change__e contract (unprefixed package)', () => {
             object: 'Account',
             filter: 'Industry = = broken'
         });
+        const status = await admin.query<{ Connection_State__c: string; Message__c: string }>(
+            "SELECT Connection_State__c, Message__c FROM Sync_Status__c WHERE Object_Api_Name__c = 'Account'"
+        );
+        expect(status.records).toEqual([
+            expect.objectContaining({
+                Connection_State__c: 'Error',
+                Message__c: expect.stringMatching(/^Record filter does not compile, nothing is published: /)
+            })
+        ]);
         await admin.sobject('Sync_Object__c').update({ Id: syncObjectId, Record_Filter__c: null });
     });
 

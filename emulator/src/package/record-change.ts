@@ -128,6 +128,7 @@ export class RecordChangePublisher {
                 if (r instanceof Error) {
                     this.stats.filterErrors.push({ object: obj.name, filter, message: r.message });
                     if (this.stats.filterErrors.length > 100) this.stats.filterErrors.shift();
+                    this.reportFilterError(obj.name, r.message, userId);
                     return [];
                 }
                 keep = r;
@@ -166,6 +167,32 @@ export class RecordChangePublisher {
             });
         }
         return out;
+    }
+
+    /**
+     * R4: a filter that does not compile is reported on the object's Sync_Status__c (upsert by
+     * Object_Api_Name__c, system mode, never failing the user's save), as RecordChangeService does.
+     */
+    private reportFilterError(objectName: string, message: string, userId: string): void {
+        const p = (n: string) => this.schema.pkg(n);
+        if (!this.schema.get(p('Sync_Status__c'))) return;
+        let text = `Record filter does not compile, nothing is published: ${message}`;
+        if (text.length > 255) text = `${text.slice(0, 252)}...`;
+        try {
+            this.store.run(userId, (tx) => {
+                tx.nextOp();
+                this.store.upsert(
+                    tx,
+                    p('Sync_Status__c'),
+                    p('Object_Api_Name__c'),
+                    objectName,
+                    { Name: objectName.slice(0, 80), [p('Connection_State__c')]: 'Error', [p('Message__c')]: text },
+                    { system: true }
+                );
+            });
+        } catch {
+            // all-or-none false: the report never breaks anything
+        }
     }
 
     /** The enabled Sync_Object__c record for an object (Object_Api_Name__c compared case-insensitively). */
