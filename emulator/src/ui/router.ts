@@ -302,11 +302,11 @@ ${alert}
 <div class="slds-page-header slds-page-header_record-home">
   <div class="slds-page-header__row"><div class="slds-page-header__col-title"><div class="slds-media"><div class="slds-media__figure">${icon(obj, 'large')}</div>
     <div class="slds-media__body"><p class="slds-text-body_small">${esc(obj.label)}</p><h1 class="slds-page-header__title" data-id="record-name">${esc(nameOf(obj, rec))}</h1></div></div></div></div>
-  <div class="slds-page-header__row slds-page-header__row_gutters"><ul class="slds-page-header__detail-row">
-    <li class="slds-page-header__detail-block"><div class="slds-text-title">Record Id</div><div>${esc(rec.Id)}</div></li>
-    <li class="slds-page-header__detail-block"><div class="slds-text-title">Last Modified By</div><div data-id="last-modified-by">${esc(userName(rec.LastModifiedById))}</div></li>
-    <li class="slds-page-header__detail-block"><div class="slds-text-title">Last Modified</div><div>${esc(display(obj.fields.get('LastModifiedDate'), rec.LastModifiedDate))}</div></li>
-  </ul></div>
+  <div class="slds-grid slds-m-top_small slds-p-left_xx-large emu-details">
+    <div class="slds-m-right_x-large"><div class="slds-text-title">Record Id</div><div>${esc(rec.Id)}</div></div>
+    <div class="slds-m-right_x-large"><div class="slds-text-title">Last Modified By</div><div data-id="last-modified-by">${esc(userName(rec.LastModifiedById))}</div></div>
+    <div><div class="slds-text-title">Last Modified</div><div>${esc(display(obj.fields.get('LastModifiedDate'), rec.LastModifiedDate))}</div></div>
+  </div>
 </div>
 <form method="post" class="slds-card slds-m-top_small" action="/__emulator/ui/${encodeURIComponent(obj.name)}/${esc(rec.Id)}">
   <div class="slds-card__header"><h2 class="slds-card__header-title">Details</h2></div>
