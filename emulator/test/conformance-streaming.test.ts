@@ -146,4 +146,30 @@ describe('conformance: Record_Change__e over CometD', () => {
         expect(endToEnd).toBeGreaterThan(500);
         s.stop();
     });
+
+    it('measures events/s of the package behaviour alone: 200-record commits in-process, one jsforce subscriber', async () => {
+        const s = subscribe(conn, -1);
+        subs.push(s);
+        await s.subscribed;
+        const store = emu.org.store;
+        const ids = [...store.records('Contact', false)].map((r) => r.Id as string).slice(0, 150);
+        const n = 40 * ids.length;
+        const t0 = performance.now();
+        for (let k = 0; k < 40; k++)
+            store.run(emu.users[0].id, (tx) => {
+                tx.nextOp();
+                for (const id of ids) store.update(tx, 'Contact', id, { Title: `Bulk title ${k}` });
+            });
+        const tPublished = performance.now();
+        await waitFor(() => s.received.length >= n, `${n} events`, 20000);
+        const tDelivered = performance.now();
+        const pub = n / ((tPublished - t0) / 1000);
+        const del = n / ((tDelivered - t0) / 1000);
+        console.log(
+            `Record_Change__e from in-process commits: ${n} events published at ${Math.round(pub)}/s; delivered to one jsforce subscriber at ${Math.round(del)}/s`
+        );
+        expect(s.received).toHaveLength(n);
+        expect(del).toBeGreaterThan(1000);
+        s.stop();
+    });
 });
