@@ -274,9 +274,9 @@ export class RecordChangePublisher {
 
 /** R5: values compare in their REST JSON form; references compare as ids (15 vs 18 characters). */
 function sameValue(f: FieldSchema, a: unknown, b: unknown): boolean {
-    if (a === b) return true;
+    if (a === b) return true; // numbers compare by value, so 1 and 1.0 are the same
     if (a === null || b === null) return false;
     if (f.type === 'reference' || f.type === 'id') return sameId(a, b);
-    if (typeof a === 'number' && typeof b === 'number') return a === b;
+    if (typeof a !== 'object' || typeof b !== 'object') return false;
     return JSON.stringify(a) === JSON.stringify(b);
 }

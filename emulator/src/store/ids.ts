@@ -37,9 +37,12 @@ export function to18(id: string): string | null {
 /** True when `a` and `b` name the same record (15 vs 18 characters, suffix case-insensitive). */
 export function sameId(a: unknown, b: unknown): boolean {
     if (typeof a !== 'string' || typeof b !== 'string') return a === b;
+    if (a === b) return true;
+    if ((a.length !== 15 && a.length !== 18) || (b.length !== 15 && b.length !== 18)) return false;
+    // The first 15 characters are case-sensitive and decide; the suffix only adds case-safety.
+    if (a.slice(0, 15) !== b.slice(0, 15)) return false;
     const x = to18(a);
-    const y = to18(b);
-    return x !== null && x === y;
+    return x !== null && x === to18(b);
 }
 
 /** Encodes `n` in base 62, left-padded with zeros to `width` characters. */
