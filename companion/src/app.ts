@@ -13,9 +13,9 @@ import type { Config } from './config';
 import { createRepositories, outboxCountsAllOrgs } from './data';
 import { createDataSource, migrationsDone } from './db/datasource';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
-import type { OrgConnector, OrgSchemaProvider, SyncEngine } from './domain/ports';
+import type { OrgSchemaProvider, SyncEngine } from './domain/ports';
 import { bootstrapOrgFromConfig } from './domain/tenants';
-import { SecretBox, StateSigner } from './lib/crypto';
+import { SecretBox } from './lib/crypto';
 import { AppError, ErrorHandler } from './lib/errors';
 import { resolveEncryptionKey } from './lib/keys';
 import { createLogger, type Logger } from './lib/logger';
@@ -39,8 +39,6 @@ export interface CompanionDeps {
     engine?: (services: CompanionServices) => SyncEngine | undefined;
     /** Builds the org schema provider; when absent field checks against describe answer 503. */
     schema?: (services: CompanionServices) => OrgSchemaProvider | undefined;
-    /** Builds the OAuth connector ("Connect Salesforce"); when absent the connect routes answer 503. */
-    connector?: (services: CompanionServices) => OrgConnector | undefined;
 }
 
 /** A companion instance. */
@@ -155,8 +153,7 @@ export function createCompanion(config: Config, deps: CompanionDeps = {}): Compa
 
     async function doStart(): Promise<void> {
         const t0 = Date.now();
-        const key = await resolveEncryptionKey(config, logger);
-        secretBox = new SecretBox(key);
+        secretBox = new SecretBox(await resolveEncryptionKey(config, logger));
         let databaseUrl = config.databaseUrl;
         if (!databaseUrl) {
             embedded = await startEmbeddedPostgres({
@@ -186,18 +183,13 @@ export function createCompanion(config: Config, deps: CompanionDeps = {}): Compa
         const services: CompanionServices = { config, logger, dataSource, metrics, secretBox, errors };
         const schema = deps.schema?.(services);
         engine = deps.engine?.(services);
-        const connector = deps.connector?.(services);
         if (engine && config.engineEnabled) await engine.start();
 
         web = createWebApp({ dataSource, logger });
-        const app = createExpressApp(
-            { dataSource, metrics, logger, errors, schema, engine, connector, state: new StateSigner(key), readiness },
-            errors,
-            {
-                api: config.role !== 'worker',
-                web
-            }
-        );
+        const app = createExpressApp({ dataSource, metrics, logger, errors, schema, engine, readiness }, errors, {
+            api: config.role !== 'worker',
+            web
+        });
         await new Promise<void>((resolve, reject) => {
             server = app.listen(config.port, config.host, () => resolve());
             server.once('error', reject);

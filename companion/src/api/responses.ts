@@ -180,7 +180,6 @@ export const schemas: Record<string, JsonSchema> = {
         statusMessage: nstr,
         connected: bool
     }),
-    ConnectStart: obj({ authorizeUrl: str, expiresAt: dt }),
     Readiness: obj({
         ready: bool,
         checks: { type: 'object', additionalProperties: obj({ ok: bool, detail: str }, ['ok']) }

@@ -6,8 +6,7 @@ import type { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import type { Role } from '../data/types';
 import type { Actor } from '../domain/context';
-import type { OrgConnector, OrgSchemaProvider, SyncEngine } from '../domain/ports';
-import type { StateSigner } from '../lib/crypto';
+import type { OrgSchemaProvider, SyncEngine } from '../domain/ports';
 import type { ErrorHandler } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
@@ -21,10 +20,6 @@ export interface ApiContext {
     errors: ErrorHandler;
     schema?: OrgSchemaProvider;
     engine?: SyncEngine;
-    /** The OAuth web-server flow ("Connect Salesforce"). */
-    connector?: OrgConnector;
-    /** Signs the OAuth state. */
-    state: StateSigner;
     /** Readiness: true once migrations ran and (in worker roles) the engine started. */
     readiness(): Promise<{ ready: boolean; checks: Record<string, { ok: boolean; detail?: string }> }>;
 }

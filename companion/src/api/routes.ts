@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { createRepositories } from '../data';
 import { listConflicts, resolveConflict } from '../domain/conflicts';
 import { createField, listFields, listObjects, updateField, updateObject } from '../domain/configuration';
-import { getOrg, startConnect } from '../domain/connect';
+import { getOrg } from '../domain/org';
 import { editRecord, getRecord, listRecords } from '../domain/records';
 import { syncErrors, syncStatus } from '../domain/status';
 import { createToken, listTokens, revokeToken } from '../domain/tenants';
@@ -43,16 +43,6 @@ export const apiRoutes: RouteDef[] = [
             "The token's org: name, how it connects, its Salesforce org id and connection state (never credentials)",
         response: ref('Org'),
         handler: async ({ actor }, ctx) => getOrg(ctx.dataSource, actor)
-    }),
-    route({
-        method: 'post',
-        path: '/api/v1/org/connect',
-        role: 'admin',
-        tag: 'Org',
-        summary: '"Connect Salesforce": the consent URL of the OAuth web-server flow (valid 15 minutes)',
-        description: 'Send the browser there; Salesforce returns it to <PUBLIC_URL>/oauth/callback.',
-        response: ref('ConnectStart'),
-        handler: async ({ actor }, ctx) => startConnect(ctx, actor)
     }),
     route({
         method: 'get',

@@ -59,13 +59,3 @@ export interface SyncEngine {
     /** The engine's live view of one org. */
     status(orgId: string): Promise<EngineOrgStatus>;
 }
-
-/**
- * The OAuth web-server flow of an org ("Connect Salesforce"). Implemented by the sync engine
- * (companion/src/sync), which owns the connections: it builds the consent URL and redeems the callback's code
- * (org id checked, refresh token stored encrypted, sync started).
- */
-export interface OrgConnector {
-    authorizeUrl(orgId: string, state: string): Promise<string>;
-    completeOAuth(orgId: string, code: string): Promise<void>;
-}

@@ -1,7 +1,7 @@
 /**
  * Secrets: AES-256-GCM for credentials at rest, SHA-256 for API tokens, and random token generation.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError } from './errors';
 
 const VERSION = 'v1';
@@ -66,38 +66,4 @@ export function sameDigest(a: string, b: string): boolean {
     const x = Buffer.from(a, 'hex');
     const y = Buffer.from(b, 'hex');
     return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/**
- * Signs short-lived values (the OAuth `state`): `<payload>.<expiry>.<nonce>.<hmac>` in base64url, HMAC-SHA256 with
- * a key derived from ENCRYPTION_KEY. `verify` returns the payload, or null when altered or expired.
- */
-export class StateSigner {
-    private readonly key: Buffer;
-
-    constructor(secret: Buffer) {
-        this.key = createHash('sha256').update('statisfy-oauth-state:').update(secret).digest();
-    }
-
-    /** A signed token carrying `payload` (no dots) valid for `ttlMs`. */
-    sign(payload: string, ttlMs: number, now = Date.now()): string {
-        const body = `${Buffer.from(payload).toString('base64url')}.${now + ttlMs}.${randomBytes(12).toString('base64url')}`;
-        return `${body}.${this.mac(body)}`;
-    }
-
-    /** The payload of a token made by {@link sign}, or null. */
-    verify(token: string, now = Date.now()): string | null {
-        const parts = token.split('.');
-        if (parts.length !== 4) return null;
-        const body = parts.slice(0, 3).join('.');
-        const expected = Buffer.from(this.mac(body));
-        const given = Buffer.from(parts[3]);
-        if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-        if (!(Number(parts[1]) > now)) return null;
-        return Buffer.from(parts[0], 'base64url').toString('utf8');
-    }
-
-    private mac(body: string): string {
-        return createHmac('sha256', this.key).update(body).digest('base64url');
-    }
 }

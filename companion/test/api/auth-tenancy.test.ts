@@ -74,7 +74,6 @@ afterAll(() => t.stop());
 function requestsAimedAtB(): Record<string, { path: string; body?: unknown }> {
     return {
         'get /api/v1/org': { path: '/api/v1/org' },
-        'post /api/v1/org/connect': { path: '/api/v1/org/connect', body: {} },
         'get /api/v1/objects': { path: '/api/v1/objects' },
         'patch /api/v1/objects/:object': { path: '/api/v1/objects/Account', body: { displayName: 'Hijacked' } },
         'get /api/v1/objects/:object/fields': { path: '/api/v1/objects/Account/fields' },
@@ -134,6 +133,15 @@ describe('tenant isolation', () => {
 
     it('When org A lists its own data, then only A appears', async () => {
         const client = apiClient(t.url, a.tokens.viewer);
+        const own = await client.get('/api/v1/org');
+        expect(own.body).toMatchObject({
+            id: a.org.id,
+            name: 'Org A',
+            authKind: 'jwt',
+            status: 'new',
+            connected: false
+        });
+        expect(Object.keys(own.body)).not.toEqual(expect.arrayContaining(['privateKeyEnc']));
         const records = await client.get('/api/v1/objects/Account/records');
         expect(records.body.items.map((r: { id: string }) => r.id)).toEqual([aRecord]);
         expect((await client.get('/api/v1/conflicts')).body.items).toEqual([]);
