@@ -162,3 +162,20 @@ describe('graceful stop', () => {
         await own.db.drop();
     }, 30_000);
 });
+
+describe('roles of a process', () => {
+    it('When ROLE=worker, then only the operations endpoints are served', async () => {
+        const worker = await startTestCompanion({ env: { ROLE: 'worker' } });
+        try {
+            const o = await seedOrg(worker.repos);
+            expect((await apiClient(worker.url).get('/healthz')).status).toBe(200);
+            expect((await apiClient(worker.url).get('/readyz')).status).toBe(200);
+            expect((await apiClient(worker.url).get('/metrics')).status).toBe(200);
+            const api = await apiClient(worker.url, o.tokens.admin).get('/api/v1/objects');
+            expect(api.status).toBe(404);
+            expect(api.body.error.code).toBe('NOT_FOUND');
+        } finally {
+            await worker.stop();
+        }
+    });
+});
