@@ -371,6 +371,15 @@ describe('records', () => {
         expect(sfRecord(id).BillingCity).toBe('Reykjavik');
         await sf.close();
 
+        // First the companion applies the Record_Change__e event, then the open page shows it through SSE.
+        await eventually(
+            async () =>
+                (await apiCall<{ fields: Record<string, unknown> }>('GET', `/objects/Account/records/${id}`)).fields[
+                    'Account.BillingCity'
+                ] === 'Reykjavik',
+            30_000,
+            'the change in the companion'
+        );
         await row(page, id).getByText('Reykjavik').waitFor({ timeout: 10_000 });
         expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
     });
@@ -465,6 +474,6 @@ describe('sync states', () => {
         await capture(page, '17-sync-conflict');
         await card.getByRole('button', { name: /^Keep Statisfy value/ }).click();
         await page.getByText('The Statisfy value was kept.').waitFor();
-        await eventually(() => sfRecord(id).Phone === '+1 (555) 000-1111', 20_000, 'resolved value in the emulator');
+        await eventually(() => sfRecord(id).Phone === '+1 (555) 000-1111', 40_000, 'resolved value in the emulator');
     });
 });
