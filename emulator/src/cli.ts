@@ -89,7 +89,13 @@ async function main(): Promise<void> {
         console.error(`emulator: ${(e as Error).message}`);
         process.exit(2);
     }
-    const emu = await startEmulator(opts);
+    let emu: Awaited<ReturnType<typeof startEmulator>>;
+    try {
+        emu = await startEmulator(opts);
+    } catch (e) {
+        console.error(`emulator: ${(e as Error).message}`);
+        process.exit(1);
+    }
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     const lines = [
         `Salesforce org emulator ready at ${emu.url} (${Math.round(ms)} ms; ${Math.round(process.uptime() * 1000)} ms since process start)`,
