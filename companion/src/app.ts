@@ -11,7 +11,7 @@ import { createExpressApp } from './api/server';
 import type { ApiContext } from './api/route';
 import type { Config } from './config';
 import { createRepositories, outboxCountsAllOrgs } from './data';
-import { createDataSource, migrationsDone } from './db/datasource';
+import { createDataSource, migrateWithLock, migrationsDone } from './db/datasource';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import type { OrgSchemaProvider, SyncEngine } from './domain/ports';
 import { bootstrapOrgFromConfig } from './domain/tenants';
@@ -172,10 +172,12 @@ export function createCompanion(config: Config, deps: CompanionDeps = {}): Compa
             url: databaseUrl,
             poolSize: config.dbPoolSize,
             logger: logger.child({ component: 'db' }),
-            migrationsRun: true,
+            // Migrations run right below, under an advisory lock (several processes may start at once).
+            migrationsRun: false,
             applicationName: `statisfy-companion-${config.role}`
         });
         await dataSource.initialize();
+        await migrateWithLock(dataSource, logger);
         const ds = dataSource;
         metrics.setGaugeSource(() => outboxCountsAllOrgs(ds.manager));
         await bootstrapOrgFromConfig(dataSource, secretBox, config, logger);

@@ -61,3 +61,28 @@ export function createDataSource(options: DataSourceOptions): DataSource {
 export async function migrationsDone(dataSource: DataSource): Promise<boolean> {
     return !(await dataSource.showMigrations());
 }
+
+/** Advisory lock key serialising migrations between companion processes (any constant shared by all). */
+const MIGRATION_LOCK = 7_304_118_203;
+
+/**
+ * Runs pending migrations while holding a PostgreSQL advisory lock, so several processes starting at once against
+ * one database (ROLE=web + ROLE=worker) never run the same migration twice; the later ones find nothing to do.
+ * Returns the names of the migrations this process applied.
+ */
+export async function migrateWithLock(dataSource: DataSource, logger?: Logger): Promise<string[]> {
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+        await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+        try {
+            const applied = await dataSource.runMigrations({ transaction: 'each' });
+            if (applied.length) logger?.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+            return applied.map((m) => m.name);
+        } finally {
+            await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+        }
+    } finally {
+        await runner.release();
+    }
+}

@@ -1,4 +1,4 @@
-import { createDataSource, migrationsDone } from '../../src/db/datasource';
+import { createDataSource, migrateWithLock, migrationsDone } from '../../src/db/datasource';
 import { createTestDatabase } from '../support/postgres';
 
 describe('migrations', () => {
@@ -31,6 +31,24 @@ describe('migrations', () => {
             expect(await migrationsDone(dataSource)).toBe(true);
         } finally {
             await dataSource.destroy();
+            await db.drop();
+        }
+    });
+});
+
+describe('migrations from several processes', () => {
+    it('When three companions migrate one empty database at once, then each migration runs exactly once', async () => {
+        const db = await createTestDatabase({ migrated: false });
+        const sources = [1, 2, 3].map(() => createDataSource({ url: db.url, poolSize: 2, migrationsRun: false }));
+        try {
+            await Promise.all(sources.map((s) => s.initialize()));
+            const applied = await Promise.all(sources.map((s) => migrateWithLock(s)));
+            expect(applied.flat().filter((n) => n === 'Initial1764370000000')).toHaveLength(1);
+            const rows = (await sources[0].query('SELECT name FROM migrations')) as { name: string }[];
+            expect(new Set(rows.map((r) => r.name)).size).toBe(rows.length);
+            expect(await migrationsDone(sources[0])).toBe(true);
+        } finally {
+            await Promise.all(sources.map((s) => (s.isInitialized ? s.destroy() : undefined)));
             await db.drop();
         }
     });
