@@ -389,6 +389,23 @@ describe('records', () => {
         await sf.goto(`${demo.emulator!.url}/__emulator/ui/Opportunity`);
         await sf.getByRole('heading', { name: 'All Opportunities' }).waitFor();
         await capture(sf, '12-emulator-list');
+
+        await control('POST', '/validation-rules', {
+            object: 'Account',
+            name: 'No_Atlantis',
+            message: 'We do not ship to Atlantis',
+            errorField: 'BillingCity',
+            condition: { field: 'BillingCity', op: '=', value: 'Atlantis' }
+        });
+        await sf.goto(`${demo.emulator!.url}/__emulator/ui/Account`);
+        await sf.locator('tbody tr th a').first().click();
+        await sf.getByLabel('Billing City').fill('Atlantis');
+        await sf.getByRole('button', { name: /^Save as / }).click();
+        await sf
+            .getByRole('alert')
+            .getByText('FIELD_CUSTOM_VALIDATION_EXCEPTION: We do not ship to Atlantis')
+            .waitFor();
+        await capture(sf, '12b-emulator-validation-error');
         await sf.close();
     });
 });
