@@ -93,7 +93,11 @@ export async function reconcileObject(
         const total = await countRecords(gateway, object, soql).catch(() => 0);
         if (total > threshold) {
             result.bulk = true;
-            pages = gateway.bulkQuery(soql.replace(/ ORDER BY .*$/, ''));
+            // Bulk results are CSV text: bring numbers and checkboxes back to their JSON types, as SOQL and events give them.
+            const describe = await gateway.conn.sobject(object.objectApiName).describe();
+            gateway.apiCalls += 1;
+            const types = new Map(describe.fields.map((f) => [f.name.toLowerCase(), f.type]));
+            pages = typed(gateway.bulkQuery(soql.replace(/ ORDER BY .*$/, '')), types);
         }
     }
     for await (const page of pages) {
@@ -132,6 +136,23 @@ async function countRecords(gateway: SalesforceGateway, object: SyncObject, soql
     };
     gateway.apiCalls += 1;
     return res.totalSize;
+}
+
+const NUMBER_TYPES = new Set(['double', 'currency', 'percent', 'int', 'long']);
+
+async function* typed(pages: AsyncGenerator<SfRecord[]>, types: Map<string, string>): AsyncGenerator<SfRecord[]> {
+    for await (const page of pages)
+        yield page.map((r) => {
+            const out: SfRecord = {};
+            for (const [k, v] of Object.entries(r)) {
+                const t = types.get(k.toLowerCase());
+                if (v === '' || v === null || v === undefined) out[k] = null;
+                else if (t && NUMBER_TYPES.has(t)) out[k] = Number(v);
+                else if (t === 'boolean') out[k] = v === true || v === 'true';
+                else out[k] = v;
+            }
+            return out;
+        });
 }
 
 /** Bulk CSV rows carry strings; SOQL rows carry JSON types. Keep JSON types, turn Bulk's empty strings into null. */
