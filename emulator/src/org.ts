@@ -69,6 +69,8 @@ interface Cursor {
 
 /** Maximum number of open query cursors (oldest are dropped), like Salesforce's per-user cursor limit. */
 export const MAX_CURSORS = 50;
+/** Query locators expire after this long without use (emulator clock). */
+export const CURSOR_IDLE_MS = 15 * 60_000;
 
 /** An emulated org. */
 export class Org {
@@ -252,7 +254,12 @@ export class Org {
     /** Stores a result for queryMore and returns its query id. */
     openCursor(result: SoqlResult, batchSize = 2000): string {
         const id = makeId('01g', 62 ** 5 * 11 + ++this.cursorSeq).slice(0, 18);
-        this.cursors.set(id, { records: result.records, totalSize: result.totalSize, batchSize, lastUsed: Date.now() });
+        this.cursors.set(id, {
+            records: result.records,
+            totalSize: result.totalSize,
+            batchSize,
+            lastUsed: this.clock.nowMs()
+        });
         if (this.cursors.size > MAX_CURSORS) {
             const oldest = [...this.cursors.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed)[0];
             this.cursors.delete(oldest[0]);
@@ -263,7 +270,13 @@ export class Org {
     /** A stored result, or undefined when the locator is unknown or expired. */
     cursor(id: string): Cursor | undefined {
         const c = this.cursors.get(id);
-        if (c) c.lastUsed = Date.now();
+        if (!c) return undefined;
+        const now = this.clock.nowMs();
+        if (now - c.lastUsed > CURSOR_IDLE_MS) {
+            this.cursors.delete(id);
+            return undefined;
+        }
+        c.lastUsed = now;
         return c;
     }
 

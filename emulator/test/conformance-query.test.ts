@@ -35,6 +35,11 @@ describe('conformance: query pagination', () => {
         expect(viaAll.records).toHaveLength(N - 2000);
         const bad = await errorOf(() => conn.queryMore('01gXXXXXXXXXXXXXXX-2000'));
         expect(bad.errorCode).toBe('INVALID_QUERY_LOCATOR');
+        // Locators expire after 15 minutes without use (emulator clock).
+        const again = await conn.query<{ Id: string }>('SELECT Id FROM Account');
+        emu.clock.advance(16 * 60_000);
+        const expired = await errorOf(() => conn.queryMore(again.nextRecordsUrl!));
+        expect(expired.errorCode).toBe('INVALID_QUERY_LOCATOR');
     });
 
     it('fetches everything with autoFetch, honouring the batchSize header', async () => {
