@@ -44,27 +44,29 @@ export class PendingEditsRepository {
      * Rows already in flight are left alone: the flusher finishes them and the new row follows.
      */
     async enqueue(orgId: string, edit: NewPendingEdit): Promise<{ edit: PendingEdit; superseded: string[] }> {
-        const superseded = await rows(
-            this.m,
-            `UPDATE pending_edits SET status = 'superseded', updated_at = now()
-             WHERE org_id = $1 AND sf_id = $2 AND field_key = $3 AND status = 'pending' RETURNING id`,
-            [orgId, edit.sfId, edit.fieldKey]
-        );
+        // One statement (one round trip): supersede the older pending rows, insert the new one.
         const [row] = await rows(
             this.m,
-            `INSERT INTO pending_edits (org_id, object_api_name, sf_id, field_key, salesforce_field, new_value, base_value)
-             VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING *`,
+            `WITH superseded AS (
+                 UPDATE pending_edits SET status = 'superseded', updated_at = now()
+                 WHERE org_id = $1 AND sf_id = $2 AND field_key = $3 AND status = 'pending' RETURNING id
+             ), inserted AS (
+                 INSERT INTO pending_edits (org_id, object_api_name, sf_id, field_key, salesforce_field, new_value, base_value)
+                 VALUES ($1,$4,$2,$3,$5,$6,$7) RETURNING *
+             )
+             SELECT inserted.*, (SELECT COALESCE(array_agg(id ORDER BY id), '{}') FROM superseded) AS superseded_ids
+             FROM inserted`,
             [
                 orgId,
-                edit.objectApiName,
                 edit.sfId,
                 edit.fieldKey,
+                edit.objectApiName,
                 edit.salesforceField,
                 jsonParam(edit.newValue),
                 jsonParam(edit.baseValue)
             ]
         );
-        return { edit: toPendingEdit(row), superseded: superseded.map((r) => String(r.id)) };
+        return { edit: toPendingEdit(row), superseded: (row.superseded_ids as (string | number)[]).map(String) };
     }
 
     /** One row of the org, or null. */

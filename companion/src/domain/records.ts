@@ -228,14 +228,20 @@ export async function editRecord(
     if (keys.length === 0) {
         throw badRequest('Nothing to change: "fields" is empty', [{ path: 'body.fields', message: 'no field given' }]);
     }
+    // The configuration is read before the transaction, in parallel on the pool (fewer round trips while the
+    // record is locked); an edit racing a configuration change is decided by the configuration it saw.
+    const reader = createRepositories(deps.dataSource.manager);
+    const [object, mappings] = await Promise.all([
+        reader.syncObjects.get(actor.orgId, objectApiName),
+        reader.fieldMappings.listForObject(actor.orgId, objectApiName)
+    ]);
+    if (!object) throw notFound(`Object ${objectApiName} is not synced in this org`);
+    const byKey = new Map(mappings.map((m) => [m.key, m]));
     const result = await inTransaction(deps.dataSource, async (repos, manager) => {
-        const object = await requireObject(repos, actor.orgId, objectApiName);
         const record = await repos.records.get(actor.orgId, id, { forUpdate: true });
         if (!record || record.deleted || record.objectApiName !== objectApiName) {
             throw notFound(`No ${objectApiName} record ${id}`);
         }
-        const mappings = await repos.fieldMappings.listForObject(actor.orgId, objectApiName);
-        const byKey = new Map(mappings.map((m) => [m.key, m]));
 
         const problems: ErrorDetail[] = [];
         const accepted: { mapping: FieldMapping; value: Json }[] = [];
@@ -300,10 +306,11 @@ export async function editRecord(
         }
         const updated = (await repos.records.mergeFields(actor.orgId, record.sfId, patch)) as RecordRow;
         if (queued > 0) await notifyOnCommit(manager, NOTIFY_CHANNELS.outbox, actor.orgId);
-        const [view] = await recordViews(repos, actor.orgId, [updated]);
-        return { id: record.sfId, objectApiName, fields: outcome, record: view };
+        return { id: record.sfId, fields: outcome, updated };
     });
     for (const o of Object.values(result.fields))
         deps.metrics?.editsAccepted.inc({ org_id: actor.orgId, outcome: o.status });
-    return result;
+    // The sync state is read after commit (on the pool, its two queries in parallel).
+    const [view] = await recordViews(reader, actor.orgId, [result.updated]);
+    return { id: result.id, objectApiName, fields: result.fields, record: view };
 }
