@@ -75,6 +75,31 @@ describe('conformance: Bulk API 2.0', () => {
         });
     });
 
+    it('deletes to the recycle bin and hard-deletes past it', async () => {
+        const made = await conn.sobject('Account').create([{ Name: 'Soft' }, { Name: 'Hard' }]);
+        const [soft, hard] = made.map((r) => r.id!);
+        const d = await conn.bulk2.loadAndWaitForResults({
+            object: 'Account',
+            operation: 'delete',
+            input: [{ Id: soft }],
+            pollInterval: 50,
+            pollTimeout: 10000
+        });
+        expect(d.successfulResults).toEqual([expect.objectContaining({ sf__Id: soft })]);
+        const h = await conn.bulk2.loadAndWaitForResults({
+            object: 'Account',
+            operation: 'hardDelete',
+            input: [{ Id: hard }],
+            pollInterval: 50,
+            pollTimeout: 10000
+        });
+        expect(h.successfulResults).toEqual([expect.objectContaining({ sf__Id: hard })]);
+        const bin = await conn.query<{ Id: string }>(`SELECT Id FROM Account WHERE Id IN ('${soft}', '${hard}')`, {
+            scanAll: true
+        });
+        expect(bin.records.map((r) => r.Id)).toEqual([soft]);
+    });
+
     it('runs query jobs with paged CSV results (Sforce-Locator, Sforce-NumberOfRecords)', async () => {
         const rows: Array<Record<string, string>> = [];
         const stream = await conn.bulk2.query('SELECT Id, Name, Owner.Username FROM Account', {

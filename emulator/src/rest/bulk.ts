@@ -351,7 +351,8 @@ export class BulkApi {
                         job.successful.push({ id: r.id, created: r.created, row });
                     } else {
                         if (!rowId) throw new DmlError('MISSING_ARGUMENT', 'Id not specified in a delete call', []);
-                        store.delete(tx, obj.name, rowId);
+                        if (job.operation === 'hardDelete') store.hardDelete(tx, obj.name, rowId);
+                        else store.delete(tx, obj.name, rowId);
                         job.successful.push({ id: to18(rowId) ?? rowId, created: false, row });
                     }
                 } catch (e) {

@@ -312,6 +312,28 @@ export class RecordStore {
         this.softDelete(tx, obj, rec, false);
     }
 
+    /**
+     * Deletes a record permanently, bypassing the recycle bin (Bulk API `hardDelete`); its
+     * master-detail children go with it. Triggers see a delete, as in Salesforce.
+     */
+    hardDelete(tx: Transaction, objectName: string | null, id: string): void {
+        const { obj, rec } = this.live(id, objectName);
+        this.softDelete(tx, obj, rec, false);
+        const purge = (o: ObjectSchema, r: Rec) => {
+            const t = this.table(o);
+            const rid = r.Id as string;
+            t.delete(rid);
+            this.index.delete(rid);
+            tx.undo.push(() => {
+                t.set(rid, r);
+                this.index.set(rid, { obj: o, rec: r });
+            });
+            for (const { child, field } of this.masterDetailChildren(o))
+                for (const c of [...this.records(child.name, true)]) if (c[field.name] === rid) purge(child, c);
+        };
+        purge(obj, rec);
+    }
+
     private softDelete(tx: Transaction, obj: ObjectSchema, rec: Rec, cascade: boolean): void {
         const old = { ...rec };
         const now = this.stamp();
