@@ -184,6 +184,12 @@ describe('persistence and lifecycle', () => {
             await conn.sobject('Account').update({ Id: acc.Id, Phone: '+1 555 7777' });
             await control(a, 'POST', '/clock/advance', { hours: 1 });
             await control(a, 'POST', '/objects', { name: 'Kept__c', fields: [{ name: 'Note__c' }] });
+            await control(a, 'POST', '/validation-rules', {
+                object: 'Kept__c',
+                name: 'Note_Required',
+                message: 'Note is required',
+                condition: { field: 'Note__c', op: 'isBlank' }
+            });
             const published = a.org.bus.stats().published;
             await a.stop();
             expect(fs.existsSync(path.join(dir, 'emulator-state.json'))).toBe(true);
@@ -198,6 +204,14 @@ describe('persistence and lifecycle', () => {
                 expect(res.status).toBe(200);
                 expect((await res.json()).Phone).toBe('+1 555 7777');
                 expect(b.org.schema.get('Kept__c')).toBeDefined();
+                const kept = await fetch(`${b.url}/services/data/v${VERSION}/sobjects/Kept__c`, {
+                    method: 'POST',
+                    headers: { Authorization: `Bearer ${conn.accessToken}`, 'Content-Type': 'application/json' },
+                    body: '{}'
+                });
+                expect(await kept.json()).toEqual([
+                    { message: 'Note is required', errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', fields: [] }
+                ]);
                 expect(b.org.store.count('Account')).toBe(50);
             } finally {
                 await b.stop();
