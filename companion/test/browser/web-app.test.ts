@@ -288,6 +288,7 @@ describe('the product guide, step by step', () => {
 describe('records', () => {
     test('search, sort and paging', async () => {
         await openRecords(page, 'Account');
+        await page.locator('s-record-list [aria-busy="false"]').waitFor();
         const firstBefore = await page.locator('s-record-list tbody tr').first().getAttribute('data-id');
         await page.getByRole('button', { name: 'Sort by Account Name' }).click();
         await eventually(
@@ -315,6 +316,18 @@ describe('records', () => {
             'search'
         );
         await page.getByLabel('Search Accounts').fill('');
+    });
+
+    test('People and each custom object have their record page', async () => {
+        await page.getByRole('link', { name: 'People' }).click();
+        await page.getByRole('heading', { name: 'People' }).waitFor();
+        await page.locator('s-record-list tbody tr').first().waitFor();
+        await capture(page, '02b-people');
+        await page.getByRole('link', { name: 'Success Plans' }).click();
+        await page.getByRole('heading', { name: 'Success Plans' }).waitFor();
+        await page.locator('s-record-list tbody tr').first().waitFor();
+        expect(await page.locator('s-record-list tbody tr').count()).toBe(25);
+        await capture(page, '02c-success-plans');
     });
 
     test('inline edit with the keyboard reaches Salesforce (the emulator), and the record shows Synced', async () => {
@@ -466,8 +479,17 @@ describe('sync states', () => {
         await editor.fill('+1 (555) 000-1111');
         await editor.press('Enter');
         await eventually(
-            async () => (await row(page, id).locator('[data-state]').getAttribute('data-state')) === 'pending'
-        );
+            async () => (await row(page, id).locator('[data-state]').getAttribute('data-state')) === 'pending',
+            15_000,
+            'pending state'
+        ).catch(async (error: Error) => {
+            // Say what the page showed instead, for the person reading the failure.
+            await page.screenshot({ path: path.join(SHOTS, 'debug-pending.png'), fullPage: true });
+            const state = await row(page, id).locator('[data-state]').getAttribute('data-state');
+            const toasts = await page.locator('s-toasts').textContent();
+            const record = await apiCall('GET', `/objects/Account/records/${id}`);
+            throw new Error(`${error.message}; row state ${state}; toasts ${toasts}; record ${JSON.stringify(record)}`);
+        });
         await capture(page, '15-records-pending');
 
         // Meanwhile someone changes the same field in Salesforce.

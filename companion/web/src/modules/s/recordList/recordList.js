@@ -87,6 +87,8 @@ export default class RecordList extends LightningElement {
 
     async loadPage() {
         const object = this._object;
+        // Only the latest request may fill the table (a slow earlier page must not overwrite a newer sort or search).
+        const seq = (this.requestSeq = (this.requestSeq || 0) + 1);
         this.loading = true;
         try {
             const answer = await client.records(object, {
@@ -95,14 +97,14 @@ export default class RecordList extends LightningElement {
                 q: this.q,
                 sort: this.sort
             });
-            if (object !== this._object) return;
+            if (object !== this._object || seq !== this.requestSeq) return;
             this.items = answer.items || [];
             this.nextCursor = answer.nextCursor || null;
             this.error = '';
         } catch (e) {
-            this.error = e.message;
+            if (seq === this.requestSeq) this.error = e.message;
         } finally {
-            this.loading = false;
+            if (seq === this.requestSeq) this.loading = false;
         }
     }
 
@@ -210,6 +212,10 @@ export default class RecordList extends LightningElement {
                 })
             };
         });
+    }
+
+    get busyState() {
+        return this.loading ? 'true' : 'false';
     }
 
     get hasRows() {
