@@ -63,7 +63,11 @@ interface Deps {
     onSyncRequest: (orgId: string, req: SyncRequest) => void;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number, unref = false) =>
+    new Promise((r) => {
+        const t = setTimeout(r, ms);
+        if (unref) t.unref();
+    });
 
 function toSalesforceOrg(org: Org): SalesforceOrg {
     return {
@@ -414,7 +418,7 @@ export class OrgSync {
                     this.times,
                     'Companion stopped'
                 ).catch(() => undefined),
-                sleep(2000)
+                sleep(2000, true)
             ]);
         this.flusher = null;
     }
