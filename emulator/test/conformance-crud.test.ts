@@ -268,6 +268,24 @@ describe('conformance: login, CRUD, describe, errors', () => {
         });
     });
 
+    it('lists records updated and deleted in a window (replication API)', async () => {
+        const start = new Date(emu.clock.nowMs() - 60_000);
+        const a = await conn.sobject('Account').create({ Name: 'Replicated' });
+        const b = await conn.sobject('Account').create({ Name: 'Gone soon' });
+        await conn.sobject('Account').destroy(b.id!);
+        const end = new Date(emu.clock.nowMs() + 60_000);
+        const updated = await conn.sobject('Account').updated(start.toISOString(), end.toISOString());
+        expect(updated.ids).toContain(a.id);
+        expect(updated.ids).not.toContain(b.id);
+        const deleted = await conn.sobject('Account').deleted(start.toISOString(), end.toISOString());
+        expect(deleted.deletedRecords).toContainEqual({ id: b.id, deletedDate: expect.stringMatching(/\+0000$/) });
+        expect(deleted.deletedRecords.map((r) => r.id)).not.toContain(a.id);
+        const tooOld = await errorOf(() =>
+            conn.sobject('Account').updated(new Date(Date.now() - 40 * 86400_000).toISOString(), end.toISOString())
+        );
+        expect(tooOld.errorCode).toBe('INVALID_REPLICATION_DATE');
+    });
+
     it('serves /limits and Sforce-Limit-Info that jsforce reads into conn.limitInfo', async () => {
         const before = apiUsed(emu);
         const limits = await conn.limits();

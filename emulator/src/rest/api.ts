@@ -146,6 +146,7 @@ export class RestApi {
     endpointOf(method: string, path: string): string {
         const p = path
             .replace(/^\/sobjects\/[^/]+\/describe$/, '/sobjects/{T}/describe')
+            .replace(/^\/sobjects\/[^/]+\/(updated|deleted)$/, '/sobjects/{T}/$1')
             .replace(/^\/sobjects\/[^/]+\/eventSchema$/, '/sobjects/{T}/eventSchema')
             .replace(/^\/sobjects\/[^/]+\/[^/]+\/[^/]+$/, '/sobjects/{T}/{field}/{value}')
             .replace(/^\/sobjects\/[^/]+\/[^/]+$/, '/sobjects/{T}/{id}')
@@ -423,6 +424,8 @@ export class RestApi {
             return { status: 200, body: this.org.bus.eventSchema(id, fmt) };
         }
         if (o.isEvent) return NOT_FOUND();
+        if (seg.length === 2 && (seg[1] === 'updated' || seg[1] === 'deleted') && call.method === 'GET')
+            return this.replication(call, o, seg[1]);
         if (seg.length === 2) return this.byId(call, o, seg[1]);
         if (seg.length === 3) return this.byExternalId(call, o, seg[1], seg[2]);
         return NOT_FOUND();
@@ -580,6 +583,52 @@ export class RestApi {
             return { status: 204 };
         }
         return this.notAllowed(call.method, 'GET, PATCH, DELETE');
+    }
+
+    /**
+     * `GET /sobjects/T/updated?start=&end=` and `/deleted`: ids changed or deleted in a window, by
+     * SystemModstamp (start and end rounded down to the minute, at most 30 days back, as Salesforce does).
+     */
+    private replication(call: Call, o: ObjectSchema, kind: 'updated' | 'deleted'): Reply {
+        const parse = (name: string): number | Reply => {
+            const v = call.query.get(name);
+            const ms = v ? Date.parse(v) : NaN;
+            if (Number.isNaN(ms))
+                return errorReply(
+                    400,
+                    'INVALID_REPLICATION_DATE',
+                    `${name} must be an ISO 8601 date and time, got ${JSON.stringify(v)}`
+                );
+            return Math.floor(ms / 60_000) * 60_000;
+        };
+        const start = parse('start');
+        if (typeof start !== 'number') return start;
+        const end = parse('end');
+        if (typeof end !== 'number') return end;
+        const now = this.org.clock.nowMs();
+        const earliest = Math.floor((now - 30 * 86400_000) / 60_000) * 60_000;
+        if (start > end) return errorReply(400, 'INVALID_REPLICATION_DATE', 'start must be before end');
+        if (start < earliest)
+            return errorReply(400, 'INVALID_REPLICATION_DATE', 'start date cannot be more than 30 days ago');
+        const latest = Math.min(end, Math.floor(now / 60_000) * 60_000);
+        const fmt = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
+        const inWindow = (r: Rec) => {
+            const ms = Date.parse(String(r.SystemModstamp).replace('+0000', 'Z'));
+            return ms >= start && ms < latest + 60_000;
+        };
+        if (kind === 'updated') {
+            const ids: string[] = [];
+            for (const r of this.org.store.records(o.name, false)) if (inWindow(r)) ids.push(r.Id as string);
+            return { status: 200, body: { ids, latestDateCovered: fmt(latest) } };
+        }
+        const deletedRecords: Array<{ id: string; deletedDate: string }> = [];
+        for (const r of this.org.store.records(o.name, true))
+            if (r.IsDeleted === true && inWindow(r))
+                deletedRecords.push({ id: r.Id as string, deletedDate: r.SystemModstamp as string });
+        return {
+            status: 200,
+            body: { deletedRecords, earliestDateAvailable: fmt(earliest), latestDateCovered: fmt(latest) }
+        };
     }
 
     /* ---------------------------------------------------------------- query */
