@@ -257,7 +257,16 @@ export class OrgSync {
         this.totals.batches += 1;
         this.times.lastInboundAt = new Date();
         this.statusDirty = true;
-        for (const e of events) this.deps.metrics?.eventsApplied.inc({ org_id: this.orgId, channel: e.channel });
+        const now = Date.now();
+        for (const e of events) {
+            this.deps.metrics?.eventsApplied.inc({ org_id: this.orgId, channel: e.channel });
+            const stamp = Date.parse(String(this.connection?.names.get(e.data.payload, 'Modstamp__c') ?? ''));
+            const lag = (now - stamp) / 1000;
+            if (Number.isFinite(lag) && lag >= 0 && lag < 3600) {
+                this.deps.metrics?.syncLagHistogram.observe({ direction: 'inbound' }, lag);
+                this.deps.metrics?.syncLagSeconds.set({ org_id: this.orgId, direction: 'inbound' }, lag);
+            }
+        }
         for (const req of result.syncRequests) this.deps.onSyncRequest(this.orgId, req);
         if (result.missingValues.length) void this.reconcileAll(false, null);
         if (result.echoes || result.conflicts) this.kick();
@@ -388,6 +397,13 @@ export class OrgSync {
         if (stats.succeeded) this.times.lastOutboundAt = new Date();
         this.statusDirty = true;
         this.failedToReport.push(...stats.failedEdits);
+        // A field Salesforce no longer knows: the cached describe is stale (configuration checks must see it).
+        for (const e of stats.failedEdits)
+            if (/^INVALID_FIELD/.test(e.errorCode ?? '')) this.describe?.invalidate(e.objectApiName);
+        for (const ms of stats.lagsMs) {
+            this.deps.metrics?.syncLagHistogram.observe({ direction: 'outbound' }, ms / 1000);
+            this.deps.metrics?.syncLagSeconds.set({ org_id: this.orgId, direction: 'outbound' }, ms / 1000);
+        }
         const m = this.deps.metrics?.flushedEdits;
         if (m) {
             if (stats.succeeded + stats.already)

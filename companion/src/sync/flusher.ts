@@ -41,6 +41,8 @@ export interface FlushStats {
     failedEdits: PendingEdit[];
     /** True when the circuit was open and nothing was sent. */
     circuitOpen: boolean;
+    /** Milliseconds from each succeeded edit's creation to its commit in Salesforce (outbound lag). */
+    lagsMs: number[];
 }
 
 /** Flusher options. */
@@ -255,6 +257,7 @@ export class Flusher {
                 stats.sent += 1;
                 if (outcome.kind === 'succeeded') {
                     stats.succeeded += 1;
+                    stats.lagsMs.push(this.now().getTime() - e.createdAt.getTime());
                     updates.set(e.id, { id: e.id, status: 'succeeded', errorCode: null, errorMessage: null });
                     recUpdate(e.sfId).sfValues[field] = e.newValue;
                 } else if (outcome.kind === 'retryable') {
@@ -432,7 +435,8 @@ function emptyStats(): FlushStats {
         superseded: 0,
         apiCalls: 0,
         failedEdits: [],
-        circuitOpen: false
+        circuitOpen: false,
+        lagsMs: []
     };
 }
 

@@ -64,3 +64,22 @@ it('an edit made in Salesforce reaches Statisfy (median under 1 s)', async () =>
     process.stdout.write(`\n[e2e] Salesforce → Statisfy edit latency: median ${m} ms, all ${JSON.stringify(times)}\n`);
     expect(m).toBeLessThan(1000);
 });
+
+it('reports sync lag, events applied, flushed edits and API calls in /metrics', async () => {
+    const res = await fetch(`${e.app.url}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const count = (direction: string) =>
+        Number(
+            new RegExp(`statisfy_sync_lag_distribution_seconds_count\\{direction="${direction}"\\} (\\d+)`).exec(
+                text
+            )?.[1] ?? 0
+        );
+    expect(count('inbound')).toBeGreaterThanOrEqual(10);
+    expect(count('outbound')).toBeGreaterThanOrEqual(10);
+    expect(text).toMatch(
+        new RegExp(`statisfy_events_applied_total\\{org_id="${e.orgId}",channel="/event/Record_Change__e"\\} \\d+`)
+    );
+    expect(text).toMatch(new RegExp(`statisfy_flushed_edits_total\\{org_id="${e.orgId}",outcome="succeeded"\\} \\d+`));
+    expect(text).toMatch(new RegExp(`statisfy_salesforce_api_calls_total\\{org_id="${e.orgId}",kind="other"\\} \\d+`));
+});
