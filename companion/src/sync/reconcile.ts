@@ -87,7 +87,13 @@ export async function reconcileObject(
         since
     };
 
-    let pages: AsyncGenerator<SfRecord[]> = gateway.queryPages(soql);
+    // Incremental runs read the recycle bin too (queryAll with IsDeleted), so deletes missed as events are applied.
+    let pages: AsyncGenerator<SfRecord[]> =
+        since === null
+            ? gateway.queryPages(soql)
+            : gateway.queryPages(soql.replace(/^SELECT Id, SystemModstamp/, 'SELECT Id, SystemModstamp, IsDeleted'), {
+                  all: true
+              });
     if (since === null) {
         const threshold = options.bulkThreshold ?? 10_000;
         const total = await countRecords(gateway, object, soql).catch(() => 0);
@@ -103,11 +109,11 @@ export async function reconcileObject(
     for await (const page of pages) {
         if (page.length === 0) continue;
         const changes: RecordChange[] = page.map((r) => {
-            const { Id, SystemModstamp, ...values } = r;
+            const { Id, SystemModstamp, IsDeleted, ...values } = r;
             return {
                 objectApiName: object.objectApiName,
                 sfId: String(Id),
-                changeType: 'UPDATE',
+                changeType: IsDeleted === true ? 'DELETE' : 'UPDATE',
                 values: normalizeRow(values),
                 modstamp: new Date(String(SystemModstamp))
             };

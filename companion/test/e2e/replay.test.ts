@@ -73,9 +73,15 @@ it('falls back to -1 and reconciles when the stored replay id is past retention'
     const x = e!;
     const page = await x.api.get('/api/v1/objects/Account/records?limit=3');
     const ids: string[] = page.body.items.map((r: { id: string }) => r.id);
+    const gone = (await x.api.get('/api/v1/objects/Account/records?limit=10')).body.items[9].id as string;
     await x.stop();
     e = undefined;
     for (const [i, id] of ids.entries()) await fetchUpdate(id, { Phone: `+1 555 01${i}0` });
+    // A delete while down, too: its event expires with the others, only the reconcile (queryAll) can bring it.
+    const del = await fetch(`${emu.url}/__emulator/records/Account/${gone}?as=admin@statisfy.test`, {
+        method: 'DELETE'
+    });
+    expect(del.status).toBe(200);
     await fetch(`${emu.url}/__emulator/clock/advance`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
@@ -98,6 +104,11 @@ it('falls back to -1 and reconciles when the stored replay id is past retention'
         },
         15_000,
         'the reconcile to bring the changes'
+    );
+    await waitFor(
+        async () => (await y.app.repos.records.get(y.orgId, gone))?.deleted === true,
+        15_000,
+        'the delete made while down'
     );
     // Subscribed again (from -1): a new change still arrives as an event.
     await fetchUpdate(ids[0], { Rating: 'Cold' });
