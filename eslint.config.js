@@ -5,7 +5,16 @@ const babelParser = require('@babel/eslint-parser');
 
 module.exports = [
     {
-        ignores: ['node_modules/**', 'coverage/**', '.data/**', 'dist/**', '**/dist/**', 'artifacts/**', '.sf/**', '.sfdx/**']
+        ignores: [
+            'node_modules/**',
+            'coverage/**',
+            '.data/**',
+            'dist/**',
+            '**/dist/**',
+            'artifacts/**',
+            '.sf/**',
+            '.sfdx/**'
+        ]
     },
     ...tseslint.configs.recommended.map((config) => ({ ...config, files: ['**/*.ts'] })),
     {
@@ -21,9 +30,21 @@ module.exports = [
             parser: babelParser,
             parserOptions: {
                 requireConfigFile: false,
-                babelOptions: { parserOpts: { plugins: ['classProperties', ['decorators', { decoratorsBeforeExport: false }]] } }
+                babelOptions: {
+                    parserOpts: { plugins: ['classProperties', ['decorators', { decoratorsBeforeExport: false }]] }
+                }
             },
-            globals: { window: 'readonly', document: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly', EventSource: 'readonly', CustomEvent: 'readonly', Event: 'readonly' }
+            globals: {
+                window: 'readonly',
+                document: 'readonly',
+                console: 'readonly',
+                setTimeout: 'readonly',
+                clearTimeout: 'readonly',
+                fetch: 'readonly',
+                EventSource: 'readonly',
+                CustomEvent: 'readonly',
+                Event: 'readonly'
+            }
         },
         plugins: { '@lwc/lwc': lwc },
         rules: {
@@ -38,7 +59,19 @@ module.exports = [
     {
         files: ['**/__tests__/**/*.js', 'force-app/test/**/*.js'],
         languageOptions: {
-            globals: { jest: 'readonly', describe: 'readonly', it: 'readonly', expect: 'readonly', beforeEach: 'readonly', afterEach: 'readonly', beforeAll: 'readonly', afterAll: 'readonly', require: 'readonly', module: 'writable', Promise: 'readonly' }
+            globals: {
+                jest: 'readonly',
+                describe: 'readonly',
+                it: 'readonly',
+                expect: 'readonly',
+                beforeEach: 'readonly',
+                afterEach: 'readonly',
+                beforeAll: 'readonly',
+                afterAll: 'readonly',
+                require: 'readonly',
+                module: 'writable',
+                Promise: 'readonly'
+            }
         },
         rules: { '@lwc/lwc/no-document-query': 'off' }
     }
