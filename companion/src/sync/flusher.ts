@@ -260,6 +260,18 @@ export class Flusher {
                     stats.lagsMs.push(this.now().getTime() - e.createdAt.getTime());
                     updates.set(e.id, { id: e.id, status: 'succeeded', errorCode: null, errorMessage: null });
                     recUpdate(e.sfId).sfValues[field] = e.newValue;
+                } else if (outcome.kind === 'retryable' && outcome.code === 'CIRCUIT_OPEN') {
+                    // Never sent: the attempt is given back and the edit waits for the breaker's next probe.
+                    stats.sent -= 1;
+                    stats.retried += 1;
+                    updates.set(e.id, {
+                        id: e.id,
+                        status: 'pending',
+                        attempts: Math.max(0, e.attempts - 1),
+                        nextAttemptAt: new Date(this.now().getTime() + Math.max(1000, this.breaker.msUntilProbe())),
+                        errorCode: outcome.code,
+                        errorMessage: outcome.message
+                    });
                 } else if (outcome.kind === 'retryable') {
                     const next = nextRetry(e.attempts, this.now(), this.random);
                     if (next.retry) {

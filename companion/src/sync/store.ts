@@ -30,6 +30,8 @@ export interface EditUpdate {
     errorMessage?: string | null;
     /** New base value (the Salesforce value the edit is now based on); undefined leaves it. */
     baseValue?: unknown;
+    /** New attempt count (an attempt the circuit breaker kept from being made is given back); undefined leaves it. */
+    attempts?: number;
 }
 
 /** Records processed event ids; returns the ones that were NOT seen before (the rest are duplicates). */
@@ -118,6 +120,7 @@ export async function updateEdits(m: EntityManager, orgId: string, updates: Edit
         error_code: u.errorCode ?? null,
         error_message: u.errorMessage ?? null,
         set_base: u.baseValue !== undefined,
+        attempts: u.attempts ?? null,
         base_value: u.baseValue === undefined ? null : u.baseValue
     }));
     await m.query(
@@ -127,9 +130,11 @@ export async function updateEdits(m: EntityManager, orgId: string, updates: Edit
            error_code = x.error_code,
            error_message = x.error_message,
            base_value = CASE WHEN x.set_base THEN x.base_value ELSE e.base_value END,
+           attempts = COALESCE(x.attempts, e.attempts),
            updated_at = now()
          FROM jsonb_to_recordset($2::jsonb) AS x(id bigint, status text, next_attempt_at timestamptz, error_code text,
-                                                 error_message text, set_base boolean, base_value jsonb)
+                                                 error_message text, set_base boolean, base_value jsonb,
+                                                 attempts int)
          WHERE e.org_id = $1 AND e.id = x.id`,
         [orgId, JSON.stringify(payload)]
     );
