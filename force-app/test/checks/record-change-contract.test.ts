@@ -27,7 +27,8 @@ function section(heading: string): string {
 /** R6's payload table: field → declared type such as `Text(18)`. */
 export function r6Fields(markdown: string): Map<string, string> {
     const fields = new Map<string, string>();
-    for (const m of markdown.matchAll(/^\| `(\w+__c)` \| ([^|]+) \|/gm)) fields.set(m[1], m[2].trim());
+    // Columns may be padded (Prettier aligns Markdown tables).
+    for (const m of markdown.matchAll(/^\|\s*`(\w+__c)`\s*\|([^|]+)\|/gm)) fields.set(m[1], m[2].trim());
     return fields;
 }
 
