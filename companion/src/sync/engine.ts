@@ -32,7 +32,7 @@ export interface EngineOptions {
     flushIntervalMs?: number;
     /** Periodic reconcile of every enabled object (default 5 min). */
     reconcileIntervalMs?: number;
-    /** Sync_Status__c refresh when something changed (default 10 s). */
+    /** Sync_Status__c refresh when something changed (default 60 s: each refresh costs one API call). */
     statusIntervalMs?: number;
     /** How often companion-side configuration changes are looked for and pushed (default 1 s). */
     configPushIntervalMs?: number;
@@ -459,7 +459,7 @@ export class StatisfySyncEngine implements SyncEngine, OrgSchemaProvider {
         this.options = {
             flushIntervalMs: options.flushIntervalMs ?? 100,
             reconcileIntervalMs: options.reconcileIntervalMs ?? 5 * 60_000,
-            statusIntervalMs: options.statusIntervalMs ?? 10_000,
+            statusIntervalMs: options.statusIntervalMs ?? 60_000,
             configPushIntervalMs: options.configPushIntervalMs ?? 1000,
             orgScanIntervalMs: options.orgScanIntervalMs ?? 5000,
             leaderRetryMs: options.leaderRetryMs ?? 2000,
