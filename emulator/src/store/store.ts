@@ -334,10 +334,11 @@ export class RecordStore {
         purge(obj, rec);
     }
 
-    private softDelete(tx: Transaction, obj: ObjectSchema, rec: Rec, cascade: boolean): void {
+    /** Moves a record into (or out of) the recycle bin: stamps it, records the change and how to undo it. */
+    private setDeleted(tx: Transaction, obj: ObjectSchema, rec: Rec, deleted: boolean, cascade: boolean): void {
         const old = { ...rec };
         const now = this.stamp();
-        rec.IsDeleted = true;
+        rec.IsDeleted = deleted;
         rec.SystemModstamp = now;
         rec.LastModifiedDate = now;
         rec.LastModifiedById = tx.userId;
@@ -346,13 +347,17 @@ export class RecordStore {
         });
         tx.changes.push({
             objectName: obj.name,
-            type: 'DELETE',
+            type: deleted ? 'DELETE' : 'UNDELETE',
             id: rec.Id as string,
             old,
             new: { ...rec },
             op: tx.op,
             cascade
         });
+    }
+
+    private softDelete(tx: Transaction, obj: ObjectSchema, rec: Rec, cascade: boolean): void {
+        this.setDeleted(tx, obj, rec, true, cascade);
         for (const { child, field } of this.masterDetailChildren(obj)) {
             for (const c of [...this.records(child.name, false)])
                 if (c[field.name] === rec.Id) this.softDelete(tx, child, c, true);
@@ -369,25 +374,8 @@ export class RecordStore {
     }
 
     private restoreFromBin(tx: Transaction, obj: ObjectSchema, rec: Rec, cascade: boolean): void {
-        const old = { ...rec };
         const deletedAt = rec.SystemModstamp;
-        const now = this.stamp();
-        rec.IsDeleted = false;
-        rec.SystemModstamp = now;
-        rec.LastModifiedDate = now;
-        rec.LastModifiedById = tx.userId;
-        tx.undo.push(() => {
-            Object.assign(rec, old);
-        });
-        tx.changes.push({
-            objectName: obj.name,
-            type: 'UNDELETE',
-            id: rec.Id as string,
-            old,
-            new: { ...rec },
-            op: tx.op,
-            cascade
-        });
+        this.setDeleted(tx, obj, rec, false, cascade);
         for (const { child, field } of this.masterDetailChildren(obj)) {
             for (const c of [...this.records(child.name, true)])
                 if (c.IsDeleted === true && c[field.name] === rec.Id && c.SystemModstamp! >= deletedAt!)
