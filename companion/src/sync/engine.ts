@@ -639,7 +639,12 @@ export class StatisfySyncEngine implements SyncEngine, OrgSchemaProvider {
             const orgs = await createRepositories(this.ds.manager).orgs.listAll();
             for (const org of orgs) {
                 if (!this.started) return;
-                if (this.orgs.has(org.id) || org.status === 'org_mismatch') continue;
+                const existing = this.orgs.get(org.id);
+                // An org that was stopped as org_mismatch and has since been reconnected (status reset) starts again.
+                if (existing && existing.state === 'org_mismatch' && org.status !== 'org_mismatch') {
+                    await existing.stop();
+                    this.orgs.delete(org.id);
+                } else if (existing || org.status === 'org_mismatch') continue;
                 const ready = org.authKind === 'jwt' ? !!org.privateKeyEnc : !!org.refreshTokenEnc;
                 if (ready) await this.startOrg(org.id);
             }

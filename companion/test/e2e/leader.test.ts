@@ -88,6 +88,10 @@ it('credentials leading to another org (a refreshed sandbox) mark the org org_mi
         expect(org.statusMessage).toMatch(/00D000000000042AAA.*refreshed sandbox/);
         expect(await x.app.repos.records.count(x.orgId, 'Account')).toBe(0);
         expect(state(x)).toBe('org_mismatch');
+        // The admin reconnects the org to the right Salesforce org: the engine starts syncing it.
+        await x.app.repos.orgs.update(x.orgId, { sfOrgId: emu.orgId, status: 'new', statusMessage: null });
+        await waitFor(() => state(x) === 'running', 20_000, 'the reconnected org to sync');
+        await waitFor(async () => (await x.app.repos.records.count(x.orgId, 'Account')) >= 50, 20_000, 'the import');
         await x.stop();
         started.pop();
     } finally {
