@@ -385,6 +385,18 @@ export class OrgSync {
         } catch (err) {
             logger.warn({ orgId: this.orgId, err }, 'sync tick failed');
             next = Math.max(next, 1000);
+            // A flush that failed after its claim (e.g. the database went away while writing results back) left its
+            // edits in_flight; this process is the org's only flusher, so finish them now, without double sends.
+            if (this.flusher)
+                this.report(
+                    await this.flusher.recoverOrphans().catch((e: unknown) => {
+                        logger.warn(
+                            { orgId: this.orgId, err: e },
+                            'recovery of in-flight edits failed; retrying next tick'
+                        );
+                        return { claimed: 0 } as FlushStats;
+                    })
+                );
         }
         this.schedule(next);
     }
