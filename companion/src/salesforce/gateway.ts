@@ -87,6 +87,11 @@ export class SalesforceGateway {
         }
     }
 
+    /** Calls `/limits` (one API call) to refresh {@link apiUsage}. */
+    async readLimits(): Promise<void> {
+        await this.call(this.conn.limits());
+    }
+
     /** Runs a SOQL query and yields its pages (each page one API call) until done. */
     async *queryPages(soql: string, options: { all?: boolean } = {}): AsyncGenerator<SfRecord[]> {
         type Page = { records: SfRecord[]; done: boolean; nextRecordsUrl?: string };

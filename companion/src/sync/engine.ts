@@ -36,6 +36,8 @@ export interface EngineOptions {
     statusIntervalMs?: number;
     /** How often companion-side configuration changes are looked for and pushed (default 1 s). */
     configPushIntervalMs?: number;
+    /** While background work is paused on the API budget, how often /limits is read again (default 60 s). */
+    budgetCheckMs?: number;
     /** How often the list of orgs is re-read (new orgs start; default 5 s). */
     orgScanIntervalMs?: number;
     leaderRetryMs?: number;
@@ -119,6 +121,7 @@ export class OrgSync {
     private lastStatus = 0;
     private lastConfigPush = 0;
     private lastApiCalls = 0;
+    private lastBudgetCheck = 0;
     private statusDirty = true;
     private failedToReport: import('../data/types').PendingEdit[] = [];
     private reconcileQueue: Promise<unknown> = Promise.resolve();
@@ -341,7 +344,14 @@ export class OrgSync {
             if (pace.delayMs > 0) next = Math.max(next, pace.delayMs);
             if (stats.circuitOpen) next = Math.max(next, this.breaker.msUntilProbe());
             const now = Date.now();
-            const background = pacingFor(gateway.apiUsage, false);
+            let background = pacingFor(gateway.apiUsage, false);
+            if (!background.allowed && now - this.lastBudgetCheck >= options.budgetCheckMs) {
+                // Paused on a nearly spent budget: look again now and then (one call to /limits), so the pause
+                // ends when the rolling 24 h window frees calls even if no edit is flowing.
+                this.lastBudgetCheck = now;
+                await gateway.readLimits().catch(() => undefined);
+                background = pacingFor(gateway.apiUsage, false);
+            }
             if (background.allowed) {
                 if (now - this.lastConfigPush >= options.configPushIntervalMs) {
                     this.lastConfigPush = now;
@@ -474,6 +484,7 @@ export class StatisfySyncEngine implements SyncEngine, OrgSchemaProvider {
             statusIntervalMs: options.statusIntervalMs ?? 60_000,
             configPushIntervalMs: options.configPushIntervalMs ?? 1000,
             orgScanIntervalMs: options.orgScanIntervalMs ?? 5000,
+            budgetCheckMs: options.budgetCheckMs ?? 60_000,
             leaderRetryMs: options.leaderRetryMs ?? 2000,
             batchSize: options.batchSize ?? 500,
             batchWindowMs: options.batchWindowMs ?? 50,

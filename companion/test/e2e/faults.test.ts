@@ -101,6 +101,42 @@ it('expired sessions are refreshed: edits still reach Salesforce and Salesforce 
     );
 });
 
+it('reads the API budget from Sforce-Limit-Info; above 90 % users’ edits still flow while background work pauses', async () => {
+    const report = await e.control.call('POST', '/api-usage', { max: 10_000, used: 9_500 });
+    expect(report.used).toBe(9_500);
+    const res = await e.api.patch(`/api/v1/objects/Account/records/${ids[4]}`, {
+        fields: { 'Account.Phone': '+1 555 9090' }
+    });
+    expect(res.status).toBe(200);
+    await waitFor(
+        async () => (await e.control.get('Account', ids[4])).Phone === '+1 555 9090',
+        15_000,
+        'the edit near the limit'
+    );
+    const status = await e.engine.status(e.orgId);
+    expect(status.apiUsage?.max).toBe(10_000);
+    expect(status.apiUsage!.used / status.apiUsage!.max).toBeGreaterThanOrEqual(0.9);
+    // Background work pauses: a companion-side configuration change is not pushed while the budget is nearly spent…
+    const fmId = (await e.app.repos.fieldMappings.get(e.orgId, 'Account.Type'))!.sfRecordId!;
+    expect(
+        (await e.api.patch('/api/v1/objects/Account/fields/Account.Type', { displayName: 'Type (budget)' })).status
+    ).toBe(200);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await e.control.get('Field_Mapping__c', fmId)).Display_Name__c).not.toBe('Type (budget)');
+    await e.control.call('POST', '/api-usage', { used: 0 });
+    const resumed = Date.now();
+    // …and goes out once the budget frees up (the engine looks at /limits while paused).
+    await waitFor(
+        async () => (await e.control.get('Field_Mapping__c', fmId)).Display_Name__c === 'Type (budget)',
+        10_000,
+        'the push after the pause',
+        100
+    );
+    process.stdout.write(
+        `\n[e2e faults] configuration push resumed ${Date.now() - resumed} ms after the budget freed up\n`
+    );
+});
+
 it('a 503 storm opens the circuit after 5 consecutive failures; then no call is made until the probe', async () => {
     const rule = (await e.control.fault({ method: 'POST', path: '/services/data/*/composite', status: 503 })).rule;
     const res = await e.api.patch(`/api/v1/objects/Account/records/${ids[3]}`, {

@@ -74,7 +74,8 @@ export const TEST_ENGINE: EngineOptions = {
     statusIntervalMs: 500,
     configPushIntervalMs: 200,
     orgScanIntervalMs: 500,
-    leaderRetryMs: 300
+    leaderRetryMs: 300,
+    budgetCheckMs: 500
 };
 
 /** Starts the emulator (unless given) and a companion with the sync engine connected to it by JWT bearer. */
