@@ -153,12 +153,32 @@ export default class ObjectManager extends LightningElement {
         return this.rows.filter((row) => row.kind === 'custom').sort((a, b) => a.name.localeCompare(b.name));
     }
 
-    get hasStandardObjects() {
-        return this.standardObjects.length > 0;
-    }
-
-    get hasCustomObjects() {
-        return this.customObjects.length > 0;
+    /** The two lists the page shows, standard objects first, each with its own heading and empty text. */
+    get sections() {
+        return [
+            {
+                key: 'standard',
+                headingId: 'standard-heading',
+                heading: 'Standard Objects',
+                caption: 'Standard objects',
+                sectionClass: 'standard-objects slds-m-bottom_medium',
+                emptyClass: 'slds-text-color_weak empty-standard',
+                emptyText:
+                    "No standard objects are set up yet. The package's post-install setup adds Accounts, Opportunities and People.",
+                rows: this.standardObjects
+            },
+            {
+                key: 'custom',
+                headingId: 'custom-heading',
+                heading: 'Custom Objects',
+                caption: 'Custom objects',
+                sectionClass: 'custom-objects',
+                emptyClass: 'slds-text-color_weak empty-custom',
+                emptyText:
+                    'No custom objects yet. Custom objects you bring in from Salesforce appear here, with Sync to Salesforce off until you turn it on.',
+                rows: this.customObjects
+            }
+        ].map((section) => ({ ...section, hasRows: section.rows.length > 0 }));
     }
 
     async handleSyncToggle(event) {

@@ -80,6 +80,18 @@ describe('c-object-manager', () => {
             expect(element.shadowRoot.querySelector('table')).toBeNull();
         });
 
+        it('labels each list by its own heading', async () => {
+            const element = render();
+            getSyncObjects.emit(mockObjects);
+            await flushPromises();
+
+            const sections = [...element.shadowRoot.querySelectorAll('section')];
+            const headings = sections.map((section) => section.querySelector('h3'));
+            expect(headings.map((h) => h.textContent.trim())).toEqual(['Standard Objects', 'Custom Objects']);
+            expect(headings[0].id).not.toBe(headings[1].id);
+            sections.forEach((section, i) => expect(section.getAttribute('aria-labelledby')).toBe(headings[i].id));
+        });
+
         it('lists Accounts, Opportunities, People as standard objects and the rest under Custom Objects', async () => {
             const element = render();
             getSyncObjects.emit(mockObjects);
