@@ -8,6 +8,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { rows, toFieldMapping, toSyncObject } from '../data/rows';
 import type { ConflictPolicy, FieldMapping, SyncObject } from '../data/types';
 import type { SalesforceGateway, SfRecord } from '../salesforce/gateway';
+import type { RecordResult } from './classify';
 import type { PackageNames } from '../salesforce/names';
 import { CONFLICT_POLICIES } from './conflict';
 
@@ -233,22 +234,15 @@ export async function pushConfig(
             names.n('Object_Api_Name__c'),
             objs.map((o) => syncObjectToSf(o.row, names))
         );
-        await ds.transaction(async (m) => {
-            for (let i = 0; i < objs.length; i++) {
-                const r = res[i];
-                if (r?.success) {
-                    result.objects += 1;
-                    await m.query(
-                        `UPDATE sync_objects SET sf_synced_at = $3, sf_record_id = COALESCE($4, sf_record_id)
-                         WHERE org_id = $1 AND id = $2`,
-                        [orgId, objs[i].row.id, objs[i].updatedAt, r.id ?? null]
-                    );
-                } else
-                    result.errors.push(
-                        `${objs[i].row.objectApiName}: ${(r?.errors ?? []).map((e) => e.message).join('; ') || 'no result'}`
-                    );
-            }
-        });
+        result.objects += await recordPushResults(
+            ds,
+            orgId,
+            'sync_objects',
+            objs,
+            res,
+            (o) => o.row.objectApiName,
+            result.errors
+        );
     }
     const maps = (
         await rows(
@@ -266,22 +260,47 @@ export async function pushConfig(
             names.n('Key__c'),
             maps.map((f) => fieldMappingToSf(f.row, f.parent, names))
         );
-        await ds.transaction(async (m) => {
-            for (let i = 0; i < maps.length; i++) {
-                const r = res[i];
-                if (r?.success) {
-                    result.mappings += 1;
-                    await m.query(
-                        `UPDATE field_mappings SET sf_synced_at = $3, sf_record_id = COALESCE($4, sf_record_id)
-                         WHERE org_id = $1 AND id = $2`,
-                        [orgId, maps[i].row.id, maps[i].updatedAt, r.id ?? null]
-                    );
-                } else
-                    result.errors.push(
-                        `${maps[i].row.key}: ${(r?.errors ?? []).map((e) => e.message).join('; ') || 'no result'}`
-                    );
-            }
-        });
+        result.mappings += await recordPushResults(
+            ds,
+            orgId,
+            'field_mappings',
+            maps,
+            res,
+            (f) => f.row.key,
+            result.errors
+        );
     }
     return result;
+}
+
+/**
+ * Records the outcome of one configuration upsert in one transaction: each pushed row gets its
+ * `sf_synced_at` (the `updated_at` that was pushed) and its Salesforce id; each refused row adds an error
+ * naming it. Returns how many rows were pushed.
+ */
+async function recordPushResults<T extends { row: { id: string }; updatedAt: Date }>(
+    ds: DataSource,
+    orgId: string,
+    table: 'sync_objects' | 'field_mappings',
+    items: T[],
+    results: RecordResult[],
+    label: (item: T) => string,
+    errors: string[]
+): Promise<number> {
+    let pushed = 0;
+    await ds.transaction(async (m) => {
+        for (let i = 0; i < items.length; i++) {
+            const r = results[i];
+            if (r?.success) {
+                pushed += 1;
+                await m.query(
+                    `UPDATE ${table} SET sf_synced_at = $3, sf_record_id = COALESCE($4, sf_record_id)
+                     WHERE org_id = $1 AND id = $2`,
+                    [orgId, items[i].row.id, items[i].updatedAt, r.id ?? null]
+                );
+            } else
+                errors.push(`${label(items[i])}: ${(r?.errors ?? []).map((e) => e.message).join('; ') || 'no result'}`);
+        }
+    });
+    return pushed;
 }
