@@ -3,7 +3,8 @@
  * them, so the two cannot drift.
  */
 import { z } from 'zod';
-import { STATISFY_FIELD_TYPES } from '../domain/field-types';
+import { STATISFY_FIELD_TYPES } from '../../../contracts/field-types';
+import { CONFLICT_POLICIES } from '../../../contracts/sync-rules';
 
 export const objectParam = z.object({
     object: z
@@ -65,7 +66,7 @@ export const objectPatch = z
         displayName: displayName.optional(),
         enabled: z.boolean().optional(),
         recordFilter: z.string().max(4000).nullable().optional(),
-        conflictPolicy: z.enum(['Latest_Wins', 'Salesforce_Wins', 'Statisfy_Wins', 'Manual']).optional()
+        conflictPolicy: z.enum(CONFLICT_POLICIES).optional()
     })
     .refine((b) => Object.keys(b).length > 0, {
         message: 'give at least one of syncToSalesforce, displayName, enabled, recordFilter, conflictPolicy'

@@ -17,8 +17,8 @@ import {
 import { badRequest, notFound, unprocessable, type ErrorDetail } from '../lib/errors';
 import type { Metrics } from '../lib/metrics';
 import type { Actor } from './context';
-import { checkValue, valueKind } from './field-types';
-import { writebackReason, type WritebackReason } from './writeback';
+import { checkValue, valueKind } from '../../../contracts/field-types';
+import { writebackReason, type WritebackReason } from '../../../contracts/sync-rules';
 
 /** Sync state of a record as the API shows it. */
 export interface RecordSyncView {
