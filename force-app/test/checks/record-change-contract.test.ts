@@ -3,10 +3,20 @@
  * Apex writes are exactly R6's event fields (the batched shape); the event defines those and R6's one-record fields
  * kept for compatibility, with the types and lengths R6 gives, and nothing else; the keys of a `Records__c` element
  * are R6's, in R6's order; the fixed mapped fields of the configuration objects are R3's, in R3's order; the chunk
- * size (R7) and the `Records__c` limit (R6) are the contract's; `Sync_Request__e` is the contract's.
+ * size (R7) and the `Records__c` limit (R6) are the contract's; `Sync_Request__e` is the contract's. The same names
+ * and limits are those of the TypeScript contract `contracts/record-change.ts` that the emulator and the companion
+ * import, so the doc, the Apex and the TypeScript cannot drift apart.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+    BATCH_FIELDS,
+    CHUNK_SIZE,
+    HEADER_FIELDS,
+    LEGACY_FIELDS,
+    RECORD_ELEMENT_KEYS,
+    RECORDS_MAX_CHARS
+} from '../../../contracts/record-change';
 import { ROOT, sourceObjects } from './sources';
 
 const contract = readFileSync(join(ROOT, 'docs', 'record-change-contract.md'), 'utf8');
@@ -146,6 +156,14 @@ describe('Record_Change__e contract (Apex side)', () => {
     it('a Records__c element has R6s keys in R6s order', () => {
         const written = [...payload.matchAll(/'[{,]"(\w+)":'/g)].map((m) => m[1]);
         expect(written).toEqual([...elementKeys.keys()]);
+    });
+
+    it('the TypeScript contract (contracts/record-change.ts) has the same fields, keys and limits', () => {
+        expect([...HEADER_FIELDS, ...BATCH_FIELDS]).toEqual([...r6.keys()]);
+        expect([...LEGACY_FIELDS]).toEqual([...legacy.keys()]);
+        expect([...RECORD_ELEMENT_KEYS]).toEqual([...elementKeys.keys()]);
+        expect(payload).toContain(`RECORDS_MAX_LENGTH = ${RECORDS_MAX_CHARS};`);
+        expect(service).toContain(`CHUNK_SIZE = ${CHUNK_SIZE};`);
     });
 
     it('publishes after commit (R7)', () => {
