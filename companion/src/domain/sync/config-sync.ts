@@ -5,12 +5,12 @@
  * and {@link pushConfig} upserts those rows into the org by external id (Object_Api_Name__c / Key__c).
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import { rows, toFieldMapping, toSyncObject } from '../data/rows';
-import type { ConflictPolicy, FieldMapping, SyncObject } from '../data/types';
-import type { SalesforceGateway, SfRecord } from '../salesforce/gateway';
-import type { RecordResult } from './classify';
-import type { PackageNames } from '../salesforce/names';
-import { DEFAULT_CONFLICT_POLICY, isConflictPolicy } from '../../../contracts/sync-rules';
+import { rows, toFieldMapping, toSyncObject } from '../../data/rows';
+import type { ConflictPolicy, FieldMapping, SyncObject } from '../../data/types';
+import type { SalesforceGateway, SfRecord } from '../../salesforce/gateway';
+import type { RecordResult } from './rules/classify';
+import type { PackageNames } from '../../salesforce/names';
+import { DEFAULT_CONFLICT_POLICY, isConflictPolicy } from '../../../../contracts/sync-rules';
 
 /** Resolves the Statisfy type of a Salesforce field (from describe), or null when unknown. */
 export type TypeResolver = (objectApiName: string, salesforceField: string) => Promise<string | null>;
