@@ -130,6 +130,15 @@ describe('what a managed package carries to a subscriber org', () => {
         expect(unpackageable(grantsOf(file))).toEqual([]);
     });
 
+    it('grant the events, not their fields (platform event fields have no field-level security)', () => {
+        for (const file of [...packagedSets, ...unpackagedSets])
+            expect(grantsOf(file).fields.filter((f) => /__e\./.test(f))).toEqual([]);
+        for (const name of ['Statisfy_Admin', 'Statisfy_Integration'])
+            expect(grantsOf(packagedSets.find((f) => setName(f) === name) as string).objects).toContain(
+                'Record_Change__e'
+            );
+    });
+
     it('the unpackaged directory is deployed beside the package, never packaged', () => {
         const project = JSON.parse(readFileSync(join(ROOT, 'sfdx-project.json'), 'utf8')) as {
             packageDirectories: { path: string; package?: string }[];
