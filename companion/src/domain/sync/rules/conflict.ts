@@ -2,7 +2,7 @@
  * Conflict decisions and the echo test. Pure functions shared by the flusher's pre-write check and the
  * inbound apply, so a divergence found on either path ends the same way.
  */
-import type { ConflictPolicy } from '../../../contracts/sync-rules';
+import type { ConflictPolicy } from '../../../../../contracts/sync-rules';
 import { sameValue } from './values';
 
 /** What the sync knows about one field that Statisfy wants to write. */
