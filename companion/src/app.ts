@@ -190,7 +190,13 @@ export function createCompanion(config: Config, deps: CompanionDeps = {}): Compa
         web = createWebApp({ dataSource, logger });
         const app = createExpressApp({ dataSource, metrics, logger, errors, schema, engine, readiness }, errors, {
             api: config.role !== 'worker',
-            web
+            web,
+            security: {
+                env: config.env,
+                metricsToken: config.metricsToken,
+                authFailureLimit: config.authFailureLimit,
+                authFailureWindowMs: config.authFailureWindowMs
+            }
         });
         await new Promise<void>((resolve, reject) => {
             server = app.listen(config.port, config.host, () => resolve());

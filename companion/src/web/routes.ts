@@ -21,7 +21,15 @@ const objectParam = z.object({
         .string()
         .regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'expected an object API name such as Account or Success_Plan__c')
 });
-const editParam = z.object({ id: z.string().regex(/^\d{1,19}$/, 'expected the id of a failed edit') });
+const editParam = z.object({
+    id: z
+        .string()
+        .regex(/^\d{1,19}$/, 'expected the id of a failed edit')
+        .refine(
+            (id) => !/^\d+$/.test(id) || BigInt(id) <= 9223372036854775807n,
+            'expected the id of a failed edit (a 64-bit number)'
+        )
+});
 const runsQuery = z.strictObject({
     limit: z.coerce.number({ message: 'expected a number' }).int().min(1).max(100).default(20)
 });
@@ -46,7 +54,7 @@ export function webRoutes(hub: LiveHub): RouteDef[] {
                 const identity = await authenticate(createRepositories(ctx.dataSource.manager), match[1]);
                 if (!identity) throw unauthorized('Unknown or revoked API token');
                 if (!hasRole(identity.role, 'viewer')) throw forbidden('This needs the viewer role');
-                hub.attach(identity.orgId, res);
+                hub.attach(identity.orgId, res, identity.id);
             }
         }),
         route({
