@@ -8,7 +8,8 @@ import type { EntityManager } from 'typeorm';
 import { RecordsRepository } from '../data/records';
 import { rows, toFieldMapping, toRecord, toSyncObject } from '../data/rows';
 import type { FieldMapping, Json, PendingEdit, RecordRow, SyncObject } from '../data/types';
-import { classifyInboundField, ConflictPolicy, decideConflict } from './conflict';
+import type { ConflictPolicy } from '../../../contracts/sync-rules';
+import { classifyInboundField, decideConflict } from './conflict';
 import { EditUpdate, insertConflicts, NewConflict, openEditsFor, updateEdits } from './store';
 
 /** One change of one Salesforce record, from an event or a SOQL row. */

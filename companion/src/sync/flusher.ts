@@ -13,7 +13,8 @@ import type { Json, PendingEdit, RecordRow } from '../data/types';
 import type { CollectionOutcome, SalesforceGateway } from '../salesforce/gateway';
 import type { CircuitBreaker } from './circuit-breaker';
 import { classifyRecordResult, classifyRequestError, nextRetry, Outcome, RecordResult } from './classify';
-import { ConflictPolicy, decideConflict } from './conflict';
+import type { ConflictPolicy } from '../../../contracts/sync-rules';
+import { decideConflict } from './conflict';
 import { sameValue } from './values';
 import { planFlush, RecordWrite } from './plan';
 import {
