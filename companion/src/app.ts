@@ -187,7 +187,7 @@ export function createCompanion(config: Config, deps: CompanionDeps = {}): Compa
         engine = deps.engine?.(services);
         if (engine && config.engineEnabled) await engine.start();
 
-        web = createWebApp({ dataSource, logger });
+        web = createWebApp({ dataSource, logger, secretBox });
         const app = createExpressApp({ dataSource, metrics, logger, errors, schema, engine, readiness }, errors, {
             api: config.role !== 'worker',
             web,

@@ -140,6 +140,8 @@ export function createExpressApp(
     app.use(['/api', '/oauth', '/metrics'], failedTokenThrottle(options.security));
     app.use(metricsGuard(options.security));
     app.use(express.json({ limit: '1mb', strict: false }));
+    // The OAuth start form posts its token form-encoded.
+    app.use('/oauth', express.urlencoded({ extended: false, limit: '4kb' }));
     app.use(wellFormedBody);
     app.use(wellFormedQuery);
 
