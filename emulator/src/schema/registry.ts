@@ -169,8 +169,8 @@ function systemFields(owned: boolean, isEvent: boolean): FieldSchema[] {
                     ...ro
                 },
                 false
-            ),
-            buildField({ name: 'EventUuid', label: 'Event UUID', type: 'string', length: 36, ...ro }, false)
+            )
+            // EventUuid is in the delivered event's header, not a field of the event's describe.
         ];
     }
     const fields = [
