@@ -12,11 +12,12 @@ import { Clock } from './clock';
 import { FaultEngine } from './faults';
 import { ApiCounter } from './limits';
 import { RecordChangePublisher } from './package/record-change';
+import { PublisherRegistry, readPublishingTriggers } from './package/triggers';
 import { SchemaRegistry, type FieldDef, type ObjectDef } from './schema/registry';
 import type { ObjectSchema } from './schema/types';
 import { executeSoql, SoqlError, type SoqlDataSource, type SoqlResult } from './soql';
 import { makeId } from './store/ids';
-import { RecordStore } from './store/store';
+import { RecordStore, type Rec } from './store/store';
 import { EventBus } from './streaming';
 
 /** Repository root (emulator/src/.. /..). */
@@ -123,6 +124,15 @@ export class Org {
             this.schema.define(def);
         }
 
+        this.ensureBatchedEventFields();
+        const publishers = new PublisherRegistry();
+        for (const [dir, asPackage] of [
+            [forceApp, true],
+            [demo, false]
+        ] as const)
+            for (const t of readPublishingTriggers(dir, asPackage))
+                publishers.register({ ...t, object: this.schema.get(this.schema.pkg(t.object))?.name ?? t.object });
+
         this.store = new RecordStore(this.schema, this.clock, this.orgId);
         this.api = new ApiCounter(this.clock);
         this.auth = new AuthService({
@@ -150,8 +160,12 @@ export class Org {
                 return out;
             }
         });
-        this.publisher = new RecordChangePublisher(this.schema, this.store, this.bus, (obj, ids, filter) =>
-            this.filterIds(obj, ids, filter)
+        this.publisher = new RecordChangePublisher(
+            this.schema,
+            this.store,
+            this.bus,
+            (obj, records, filter) => this.filterRecords(obj, records, filter),
+            publishers
         );
         this.store.onCommit((changes, tx) => this.publisher.onCommit(changes, tx));
         this.insertUsers();
@@ -235,12 +249,41 @@ export class Org {
         return executeSoql(soql, this.soqlSource, { includeDeleted, apiVersion });
     }
 
-    /** R4: `SELECT Id FROM obj WHERE Id IN :ids AND (filter)`. */
-    private filterIds(objectName: string, ids: string[], filter: string): Set<string> | Error {
+    /**
+     * The batched `Record_Change__e` fields (contracts/record-change.ts) when the loaded package source predates
+     * them, so the emulator publishes the current contract either way; the package's own metadata wins when present.
+     */
+    private ensureBatchedEventFields(): void {
+        const p = (n: string) => this.schema.pkg(n);
+        const event = this.schema.get(p('Record_Change__e'));
+        if (!event) return;
+        const defs: FieldDef[] = [
+            { name: p('Records__c'), label: 'Records', type: 'textarea', length: 131072 },
+            { name: p('Part__c'), label: 'Part', type: 'double', precision: 3, scale: 0 },
+            { name: p('Part_Count__c'), label: 'Part Count', type: 'double', precision: 3, scale: 0 }
+        ];
+        for (const d of defs) if (!this.schema.getField(event, d.name)) this.schema.addField(event.name, d);
+    }
+
+    /**
+     * R4: `SELECT Id FROM obj WHERE Id IN :ids AND (filter)` as the trigger runs it: over the chunk's records as
+     * its DML statement left them (later statements of the same transaction not yet applied).
+     */
+    private filterRecords(objectName: string, records: Rec[], filter: string): Set<string> | Error {
+        const byId = new Map(records.map((r) => [String(r.Id), r]));
+        const source: SoqlDataSource = {
+            ...this.soqlSource,
+            records: (name, o) =>
+                name.toLowerCase() === objectName.toLowerCase() ? records : this.store.records(name, o.includeDeleted),
+            byId: (id) => {
+                const snap = byId.get(id);
+                return snap ? { objectName, record: snap } : this.soqlSource.byId(id);
+            }
+        };
         try {
             const r = executeSoql(
-                `SELECT Id FROM ${objectName} WHERE Id IN (${ids.map((i) => `'${i}'`).join(',')}) AND (${filter})`,
-                this.soqlSource,
+                `SELECT Id FROM ${objectName} WHERE Id IN (${records.map((x) => `'${String(x.Id)}'`).join(',')}) AND (${filter})`,
+                source,
                 { includeDeleted: false, apiVersion: '60.0' }
             );
             return new Set(r.records.map((x) => x.Id as string));
@@ -309,9 +352,7 @@ export class Org {
         this.cursors.clear();
         this.api.reset();
         this.faults.clear();
-        this.publisher.stats.published = 0;
-        this.publisher.stats.publishCalls = 0;
-        this.publisher.stats.filterErrors.length = 0;
+        this.publisher.resetStats();
         this.insertUsers();
     }
 }
