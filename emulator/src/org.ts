@@ -10,7 +10,7 @@ import { AuthService } from './auth/service';
 import type { EmulatorUser } from './auth/types';
 import { Clock } from './clock';
 import { FaultEngine } from './faults';
-import { ApiCounter } from './limits';
+import { ApiCounter, DeliveryAllocation } from './limits';
 import { RecordChangePublisher } from './package/record-change';
 import { PublisherRegistry, readPublishingTriggers } from './package/triggers';
 import { SchemaRegistry, type FieldDef, type ObjectDef } from './schema/registry';
@@ -31,8 +31,10 @@ export interface OrgOptions {
     namespace?: string;
     /** Lifetime of access tokens in ms (default 2 h, Salesforce's default session timeout). */
     accessTokenTtlMs?: number;
-    /** CometD long-poll hold in ms (default 25 000). */
+    /** CometD long-poll hold in ms (default 110 000, Salesforce's). */
     cometdTimeoutMs?: number;
+    /** Platform-event deliveries per rolling 24 h (default 25 000, Enterprise Edition). */
+    dailyDeliveryMax?: number;
     /** The package source folder (default `<repo>/force-app`). */
     forceAppDir?: string;
     /** The demo's unpackaged source folder (default `<repo>/demo`). */
@@ -82,6 +84,8 @@ export class Org {
     readonly auth: AuthService;
     readonly publisher: RecordChangePublisher;
     readonly api: ApiCounter;
+    /** The platform-event delivery allocation (DailyDeliveredPlatformEvents), shared by CometD and Pub/Sub. */
+    readonly deliveries: DeliveryAllocation;
     readonly faults = new FaultEngine();
     readonly orgId: string;
     readonly orgName: string;
@@ -135,6 +139,7 @@ export class Org {
 
         this.store = new RecordStore(this.schema, this.clock, this.orgId);
         this.api = new ApiCounter(this.clock);
+        this.deliveries = new DeliveryAllocation(this.clock, opts.dailyDeliveryMax);
         this.auth = new AuthService({
             clock: this.clock,
             orgId: this.orgId,
@@ -147,6 +152,7 @@ export class Org {
         this.bus = new EventBus({
             clock: this.clock,
             connectTimeoutMs: opts.cometdTimeoutMs,
+            allocation: this.deliveries,
             authenticate: (token) => {
                 const s = this.auth.validate(token);
                 return s ? { userId: s.userId } : null;
@@ -351,6 +357,7 @@ export class Org {
         this.bus.reset();
         this.cursors.clear();
         this.api.reset();
+        this.deliveries.reset();
         this.faults.clear();
         this.publisher.resetStats();
         this.insertUsers();

@@ -24,6 +24,7 @@ interface State {
     bus: unknown;
     auth: unknown;
     api: unknown;
+    deliveries?: unknown;
     /** R1 publishers registered through the control API. */
     publishers?: PublisherRegistration[];
 }
@@ -76,6 +77,7 @@ export class Persistence {
         if (s.bus) this.org.bus.restore(s.bus);
         if (s.auth) this.org.auth.restore(s.auth);
         if (s.api) this.org.api.restore(s.api);
+        if (s.deliveries) this.org.deliveries.restore(s.deliveries);
         return true;
     }
 
@@ -107,6 +109,7 @@ export class Persistence {
             bus: this.org.bus.snapshot(),
             auth: this.org.auth.snapshot(),
             api: this.org.api.snapshot(),
+            deliveries: this.org.deliveries.snapshot(),
             publishers: this.org.publisher.publishers.runtime()
         };
         const tmp = `${this.file}.${process.pid}.tmp`;

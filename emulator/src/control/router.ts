@@ -209,6 +209,29 @@ export function createControlRouter(host: ControlHost): Router {
         })
     );
 
+    // The platform-event delivery allocation (DailyDeliveredPlatformEvents), per rolling 24 h.
+    r.get(
+        '/event-deliveries',
+        wrap(() => org.deliveries.report())
+    );
+    r.post(
+        '/event-deliveries',
+        wrap((req) => {
+            const b = body(req);
+            if (b.max !== undefined) {
+                if (!Number.isInteger(b.max) || (b.max as number) < 0)
+                    throw new BadInput(`'max' must be a non-negative integer, got ${JSON.stringify(b.max)}`);
+                org.deliveries.max = b.max as number;
+            }
+            if (b.used !== undefined) {
+                if (!Number.isInteger(b.used) || (b.used as number) < 0)
+                    throw new BadInput(`'used' must be a non-negative integer, got ${JSON.stringify(b.used)}`);
+                org.deliveries.setUsed(b.used as number);
+            }
+            return org.deliveries.report();
+        })
+    );
+
     r.get(
         '/events',
         wrap(() => ({ ...org.bus.stats(), recordChange: { ...org.publisher.stats } }))

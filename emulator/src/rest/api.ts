@@ -693,7 +693,7 @@ export class RestApi {
             DailyBulkApiBatches: lim(15000),
             DailyBulkV2QueryFileStorageMB: lim(976562),
             DailyBulkV2QueryJobs: lim(10000, this.bulk.queryJobsToday()),
-            DailyDeliveredPlatformEvents: lim(50000, s.delivered),
+            DailyDeliveredPlatformEvents: lim(this.org.deliveries.max, this.org.deliveries.used()),
             DailyStreamingApiEvents: lim(1000000),
             DataStorageMB: lim(1024),
             FileStorageMB: lim(1024),
