@@ -65,6 +65,8 @@ export interface Demo {
     companion: Companion;
     /** Milliseconds from the call to the web app answering. */
     readyMs: number;
+    /** The data directory in use (embedded PostgreSQL, emulator state, admin token, log). */
+    dataDir: string;
     stop(): Promise<void>;
 }
 
@@ -79,17 +81,32 @@ function newestMtime(dir: string): number {
     return newest;
 }
 
-/** True when companion/web/dist is missing or older than its sources. */
-export function webBuildNeeded(): boolean {
+/**
+ * Why companion/web/dist must be built: `missing` (never built, e.g. a fresh clone), `stale` (its sources are newer
+ * than the bundle), or null when the bundle is current.
+ */
+export function webBuildReason(): 'missing' | 'stale' | null {
     const bundle = path.join(WEB, 'dist', 'app.js');
-    if (!fs.existsSync(bundle) || !fs.existsSync(path.join(WEB, 'dist', 'index.html'))) return true;
+    if (!fs.existsSync(bundle) || !fs.existsSync(path.join(WEB, 'dist', 'index.html'))) return 'missing';
     const built = fs.statSync(bundle).mtimeMs;
     const sources = Math.max(
         newestMtime(path.join(WEB, 'src')),
         newestMtime(path.join(WEB, 'public')),
         fs.statSync(path.join(WEB, 'rollup.config.mjs')).mtimeMs
     );
-    return sources > built;
+    return sources > built ? 'stale' : null;
+}
+
+/** True when companion/web/dist is missing or older than its sources. */
+export function webBuildNeeded(): boolean {
+    return webBuildReason() !== null;
+}
+
+/** The progress line announcing a web build, true to why it is needed. */
+export function webBuildMessage(reason: 'missing' | 'stale'): string {
+    return reason === 'missing'
+        ? 'building the web app (first start: no build yet)…'
+        : 'building the web app (its sources changed since the last build)…';
 }
 
 /** Builds the web app with rollup in a child process (what `npm run build:web` runs). */
@@ -215,9 +232,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const adminToken = adminTokenFor(dataDir, options.adminToken ?? env.STATISFY_ADMIN_TOKEN);
     const realOrg = Boolean(env.SF_LOGIN_URL);
 
-    const web = webBuildNeeded()
-        ? (progress('web', 'building the web app (its sources changed since the last build)…'),
-          buildWeb().then(() => progress('web', 'web app built')))
+    const buildReason = webBuildReason();
+    const web = buildReason
+        ? (progress('web', webBuildMessage(buildReason)), buildWeb().then(() => progress('web', 'web app built')))
         : Promise.resolve();
     web.catch(() => undefined);
 
@@ -292,7 +309,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
             if (!done) progress('warn', 'the first import is still running (see the Sync page)');
         }
         const running = companion;
-        return { url, adminToken, emulator, companion: running, readyMs, stop: stopAll };
+        return { url, adminToken, emulator, companion: running, readyMs, dataDir, stop: stopAll };
     } catch (error) {
         await stopAll().catch(() => undefined);
         throw error;
@@ -300,6 +317,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 }
 
 /* ------------------------------------------------------------------------------------------------ CLI */
+
+/** The data directory the CLI uses when none was given (DATA_DIR, else ./.data). */
+function defaultDataDir(): string {
+    return path.resolve(process.env.DATA_DIR ?? path.join(ROOT, '.data'));
+}
+
+/** The last line after Ctrl-C: where the data stays. */
+export function stopMessage(dataDir: string): string {
+    return `Stopped. Your data is kept in ${dataDir} for the next start (delete that folder to start afresh).`;
+}
 
 const ICON: Record<Step, string> = {
     web: '◆',
@@ -329,7 +356,7 @@ async function main(): Promise<void> {
         process.stdout.write(`\n${signal}: stopping the companion, the database and the emulator…\n`);
         try {
             await demo?.stop();
-            process.stdout.write('Stopped. Your data is kept in DATA_DIR for the next start.\n');
+            process.stdout.write(`${stopMessage(demo?.dataDir ?? defaultDataDir())}\n`);
             process.exit(0);
         } catch (error) {
             process.stderr.write(`Stopping failed: ${(error as Error).message}\n`);
@@ -363,7 +390,7 @@ async function main(): Promise<void> {
     }
     lines.push(
         `  API                ${demo.url}/api/v1/openapi.json`,
-        `  Log                ${path.join(path.resolve(process.env.DATA_DIR ?? path.join(ROOT, '.data')), 'companion.log')}`,
+        `  Log                ${path.join(demo.dataDir, 'companion.log')}`,
         '',
         'Sign in to the web app with the admin token. Ctrl-C stops everything.',
         ''

@@ -74,14 +74,19 @@ export const schemas: Record<string, JsonSchema> = {
         pendingFields: { type: 'array', items: str },
         lastError: { anyOf: [{ type: 'null' }, obj({ field: str, code: nstr, message: nstr, at: dt })] }
     }),
-    Record: obj({
-        id: str,
-        objectApiName: str,
-        fields: { type: 'object', additionalProperties: anyJson },
-        sync: ref('RecordSync'),
-        systemModstamp: ndt,
-        updatedAt: dt
-    }),
+    Record: obj(
+        {
+            id: str,
+            objectApiName: str,
+            fields: { type: 'object', additionalProperties: anyJson },
+            sync: ref('RecordSync'),
+            systemModstamp: ndt,
+            updatedAt: dt,
+            // Only in GET /objects/:object/records/:id: field key → the value Salesforce last had.
+            salesforceValues: { type: 'object', additionalProperties: anyJson }
+        },
+        ['id', 'objectApiName', 'fields', 'sync', 'systemModstamp', 'updatedAt']
+    ),
     FieldEditOutcome: {
         oneOf: [
             obj({ status: { const: 'queued' }, value: anyJson, editId: str, salesforceField: str }),

@@ -3,7 +3,8 @@
  * them, so the two cannot drift.
  */
 import { z } from 'zod';
-import { STATISFY_FIELD_TYPES } from '../domain/field-types';
+import { STATISFY_FIELD_TYPES } from '../../../contracts/field-types';
+import { CONFLICT_POLICIES } from '../../../contracts/sync-rules';
 
 export const objectParam = z.object({
     object: z
@@ -54,21 +55,29 @@ export const conflictsQuery = pageQuery.extend({
         .optional()
 });
 
+/** Plain-word limits (zod's defaults read "Too big: expected string to have <=255 characters"). */
+const displayName = z
+    .string({ message: 'Display name in Statisfy must be text' })
+    .max(255, 'Display name in Statisfy can be at most 255 characters');
+
 export const objectPatch = z
     .strictObject({
         syncToSalesforce: z.boolean().optional(),
-        displayName: z.string().max(255).optional(),
+        displayName: displayName.optional(),
         enabled: z.boolean().optional(),
         recordFilter: z.string().max(4000).nullable().optional(),
-        conflictPolicy: z.enum(['Latest_Wins', 'Salesforce_Wins', 'Statisfy_Wins', 'Manual']).optional()
+        conflictPolicy: z.enum(CONFLICT_POLICIES).optional()
     })
     .refine((b) => Object.keys(b).length > 0, {
         message: 'give at least one of syncToSalesforce, displayName, enabled, recordFilter, conflictPolicy'
     });
 
 export const fieldCreate = z.strictObject({
-    key: z.string().min(1).max(160),
-    displayName: z.string().max(255),
+    key: z
+        .string({ message: 'Field name is required' })
+        .min(1, 'Field name is required')
+        .max(160, 'Field name can be at most 80 characters (after the object name)'),
+    displayName,
     type: z.enum(STATISFY_FIELD_TYPES, { message: `expected one of ${STATISFY_FIELD_TYPES.join(', ')}` }),
     editable: z.boolean(),
     salesforceField: z
@@ -80,7 +89,7 @@ export const fieldCreate = z.strictObject({
 
 export const fieldPatch = z
     .strictObject({
-        displayName: z.string().max(255).optional(),
+        displayName: displayName.optional(),
         salesforceField: z
             .string()
             .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected a Salesforce field API name such as Amount or Health__c')

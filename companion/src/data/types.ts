@@ -2,14 +2,15 @@
  * The plain objects repositories return. No ORM entity leaves data/: callers get these shapes, camelCased.
  */
 
-/** A JSON value as stored in jsonb columns. */
-export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+import type { ConflictPolicy, Json } from '../../../contracts';
+
+/** A JSON value as stored in jsonb columns, and the object's conflict policy: both from the shared contracts. */
+export type { ConflictPolicy, Json };
 
 export type OrgStatus = 'new' | 'connected' | 'disconnected' | 'error' | 'org_mismatch';
 export type AuthKind = 'jwt' | 'oauth';
 export type Role = 'admin' | 'editor' | 'viewer';
 export type ObjectKind = 'standard' | 'custom';
-export type ConflictPolicy = 'Latest_Wins' | 'Salesforce_Wins' | 'Statisfy_Wins' | 'Manual';
 export type FieldOrigin = 'salesforce' | 'statisfy';
 export type EditStatus = 'pending' | 'in_flight' | 'succeeded' | 'failed' | 'conflict' | 'superseded';
 export type SyncRunKind = 'import' | 'reconcile' | 'flush' | 'inbound';

@@ -18,10 +18,10 @@ import {
 } from '../data';
 import { AppError, conflict, notFound, unavailable, unprocessable, type ErrorDetail } from '../lib/errors';
 import type { Actor } from './context';
-import { typesCompatible } from './field-types';
+import { typesCompatible } from '../../../contracts/field-types';
 import type { FieldSchema, OrgSchemaProvider } from './ports';
 import { fieldView, objectView, type FieldView, type ObjectView } from './views';
-import { writebackEnabledMessage } from './writeback';
+import { writebackEnabledMessage } from '../../../contracts/sync-rules';
 
 /** Dependencies of the configuration use cases. */
 export interface ConfigurationDeps {

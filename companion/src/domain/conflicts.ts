@@ -7,9 +7,9 @@ import type { DataSource } from 'typeorm';
 import { createRepositories, inTransaction, notifyOnCommit, NOTIFY_CHANNELS, type Json } from '../data';
 import { conflict as conflictError, notFound, unprocessable } from '../lib/errors';
 import type { Actor } from './context';
-import { checkValue } from './field-types';
+import { checkValue } from '../../../contracts/field-types';
 import { conflictView, type ConflictView } from './views';
-import { writebackReason, type WritebackReason } from './writeback';
+import { writebackReason, type WritebackReason } from '../../../contracts/sync-rules';
 
 /** How a person resolves a conflict. */
 export type Resolution =

@@ -17,8 +17,8 @@ import {
 import { badRequest, notFound, unprocessable, type ErrorDetail } from '../lib/errors';
 import type { Metrics } from '../lib/metrics';
 import type { Actor } from './context';
-import { checkValue, valueKind } from './field-types';
-import { writebackReason, type WritebackReason } from './writeback';
+import { checkValue, valueKind } from '../../../contracts/field-types';
+import { writebackReason, type WritebackReason } from '../../../contracts/sync-rules';
 
 /** Sync state of a record as the API shows it. */
 export interface RecordSyncView {
@@ -38,6 +38,12 @@ export interface RecordView {
     sync: RecordSyncView;
     systemModstamp: string | null;
     updatedAt: string;
+}
+
+/** A single record as GET /records/:id shows it: also the last known Salesforce value of each mapped field. */
+export interface RecordDetailView extends RecordView {
+    /** Field key → the value Salesforce last had (mapped fields with a Salesforce field only). */
+    salesforceValues: Record<string, Json>;
 }
 
 /** Per-field outcome of an edit. */
@@ -185,21 +191,31 @@ export async function listRecords(
     };
 }
 
-/** One live record of the object, with its sync state; 404 when the org has no such record. */
+/**
+ * One live record of the object, with its sync state and, per mapped field, the value Salesforce last had (so a
+ * record page can show both sides where they differ); 404 when the org has no such record.
+ */
 export async function getRecord(
     deps: RecordDeps,
     actor: Actor,
     objectApiName: string,
     id: string
-): Promise<RecordView> {
+): Promise<RecordDetailView> {
     const repos = createRepositories(deps.dataSource.manager);
     await requireObject(repos, actor.orgId, objectApiName);
     const record = await repos.records.get(actor.orgId, id);
     if (!record || record.deleted || record.objectApiName !== objectApiName) {
         throw notFound(`No ${objectApiName} record ${id}`);
     }
-    const [view] = await recordViews(repos, actor.orgId, [record]);
-    return view;
+    const [[view], mappings] = await Promise.all([
+        recordViews(repos, actor.orgId, [record]),
+        repos.fieldMappings.listForObject(actor.orgId, objectApiName)
+    ]);
+    const salesforceValues: Record<string, Json> = {};
+    for (const m of mappings) {
+        if (m.salesforceField) salesforceValues[m.key] = record.sfValues[m.salesforceField] ?? null;
+    }
+    return { ...view, salesforceValues };
 }
 
 /** Finds the mapping a body key names: the full key (`Account.Name`) or the part after the object (`Name`). */

@@ -2,7 +2,7 @@
  * The shapes the API answers with (ARCHITECTURE §4 names), built from repository objects.
  */
 import type { Conflict, FieldMapping, Json, PendingEdit, SyncObject } from '../data/types';
-import { writebackReason, type WritebackReason } from './writeback';
+import { writebackReason, type WritebackReason } from '../../../contracts/sync-rules';
 
 /** GET /objects item. */
 export interface ObjectView {

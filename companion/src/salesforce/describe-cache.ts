@@ -16,6 +16,10 @@ export interface FieldInfo {
     calculated: boolean;
     externalId: boolean;
     length?: number;
+    /** Digits in all (number, currency, percent). */
+    precision?: number;
+    /** Digits after the decimal point (number, currency, percent). */
+    scale?: number;
     referenceTo?: string[];
     picklistValues?: { value: string; label: string; active: boolean }[];
 }
@@ -122,6 +126,8 @@ export class DescribeCache {
                 calculated: f.calculated,
                 externalId: f.externalId,
                 length: f.length,
+                precision: f.precision,
+                scale: f.scale,
                 referenceTo: (f.referenceTo ?? undefined) as string[] | undefined,
                 picklistValues: f.picklistValues?.map((p) => ({
                     value: p.value,

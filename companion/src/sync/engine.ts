@@ -15,15 +15,14 @@ import type { Metrics } from '../lib/metrics';
 import { OrgConnection, OrgMismatchError, SalesforceConnectionFactory, SalesforceOrg } from '../salesforce/connection';
 import { DescribeCache, UnknownObjectError } from '../salesforce/describe-cache';
 import { SalesforceGateway } from '../salesforce/gateway';
-import { CircuitBreaker } from './circuit-breaker';
-import { pullConfig, pushConfig } from './config-sync';
-import { Flusher, FlushStats } from './flusher';
-import { applyEventBatch, ChannelEvent, SyncRequest } from './inbound';
+import { CircuitBreaker } from '../domain/sync/rules/circuit-breaker';
+import { pullConfig, pushConfig } from '../domain/sync/config-sync';
+import { Flusher, FlushStats } from '../domain/sync/flush-outbox';
+import { applyEventBatch, ChannelEvent, SyncRequest } from '../domain/sync/inbound-batch';
 import { OrgLeaderLock } from './leader';
-import { pacingFor } from './pacing';
-import { reconcileObject } from './reconcile';
-import { writeSyncErrors, writeSyncStatus } from './status-writer';
-import { getCheckpoint } from './store';
+import { pacingFor } from '../domain/sync/rules/pacing';
+import { reconcileObject } from '../domain/sync/reconcile';
+import { writeSyncErrors, writeSyncStatus } from '../domain/sync/report-status';
 import { OrgSubscriber } from './subscriber';
 
 /** Tuning of the engine (defaults suit production; tests shorten them). */
@@ -224,7 +223,10 @@ export class OrgSync {
         this.subscriber = new OrgSubscriber({
             conn: () => connection.conn,
             channels,
-            storedReplayId: (channel) => getCheckpoint(ds.manager, this.orgId, channel),
+            storedReplayId: async (channel) => {
+                const stored = await createRepositories(ds.manager).eventCheckpoints.get(this.orgId, channel);
+                return stored === null ? null : Number(stored);
+            },
             batchSize: options.batchSize,
             batchWindowMs: options.batchWindowMs,
             applyBatch: (events) => this.applyBatch(events),

@@ -5,13 +5,20 @@
  * - `GET /api/v1/events`: server-sent events for live updates (see live.ts);
  * - `GET /api/v1/sync/runs`: recent sync runs for the Sync page;
  * - `POST /api/v1/sync/errors/:id/retry`: send a failed edit again;
- * - `GET /api/v1/objects/:object/salesforce-fields`: the org's fields of an object, for "Field available in the CRM".
+ * - `POST /api/v1/sync/errors/:id/keep-salesforce`: give up a failed edit and put the Salesforce value back in
+ *   Statisfy;
+ * - `POST /api/v1/sync/errors/:id/discard`: give up a failed edit and keep the Statisfy value in Statisfy only;
+ * - `GET /api/v1/objects/:object/salesforce-fields`: the org's fields of an object (describe: label, type,
+ *   updateable, length, precision and scale, required, picklist values), for the field editor and the record page.
+ *
+ * A failed edit given up (keep-salesforce or discard) becomes `superseded` (never sent) and is audited.
  */
+import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { route, type RouteDef } from '../api/route';
 import { createRepositories, inTransaction, notifyOnCommit, NOTIFY_CHANNELS } from '../data';
 import { rows } from '../data/rows';
-import { hasRole } from '../domain/context';
+import { hasRole, type Actor } from '../domain/context';
 import { authenticate } from '../domain/tenants';
 import { conflict, forbidden, notFound, unauthorized, unavailable } from '../lib/errors';
 import type { LiveHub } from './live';
@@ -27,6 +34,57 @@ const runsQuery = z.strictObject({
 });
 
 const obj = (properties: Record<string, unknown>) => ({ type: 'object', properties });
+
+/**
+ * Gives up a failed edit (it is never sent): with `keepSalesforce` the record's Statisfy value goes back to the last
+ * known Salesforce value; otherwise the Statisfy value stays, in Statisfy only. Only the latest edit of its record
+ * and field, and only while it is `failed` (409 otherwise). Audited as `edit.keep_salesforce` / `edit.discard`.
+ */
+async function giveUpFailedEdit(dataSource: DataSource, actor: Actor, id: string, keepSalesforce: boolean) {
+    return inTransaction(dataSource, async (repos, manager) => {
+        const edit = await repos.pendingEdits.get(actor.orgId, id);
+        if (!edit) throw notFound(`No edit ${id}`);
+        if (edit.status !== 'failed') throw conflict(`Edit ${id} is ${edit.status}, not failed`);
+        const [newer] = await rows(
+            manager,
+            `SELECT id FROM pending_edits WHERE org_id = $1 AND sf_id = $2 AND field_key = $3 AND id > $4
+             AND status <> 'superseded' LIMIT 1`,
+            [actor.orgId, edit.sfId, edit.fieldKey, id]
+        );
+        if (newer) throw conflict(`A newer edit of ${edit.fieldKey} on ${edit.sfId} exists: act on that one instead`);
+        let value = edit.newValue;
+        if (keepSalesforce) {
+            const record = await repos.records.get(actor.orgId, edit.sfId, { forUpdate: true });
+            if (!record) throw notFound(`The record ${edit.sfId} of edit ${id} no longer exists`);
+            value = record.sfValues[edit.salesforceField] ?? null;
+            await repos.records.mergeFields(actor.orgId, edit.sfId, { [edit.fieldKey]: value });
+        }
+        await repos.pendingEdits.applyUpdates(actor.orgId, [
+            { id, status: 'superseded', errorCode: edit.errorCode, errorMessage: edit.errorMessage }
+        ]);
+        await repos.auditLog.append(actor.orgId, {
+            actor: actor.name,
+            action: keepSalesforce ? 'edit.keep_salesforce' : 'edit.discard',
+            target: `record:${edit.sfId}:${edit.fieldKey}`,
+            before: { editId: id, value: edit.newValue, errorCode: edit.errorCode, message: edit.errorMessage },
+            after: { value }
+        });
+        return { editId: id, status: 'superseded', field: edit.fieldKey, value };
+    });
+}
+
+/** A field of the org's describe as the schema provider returns it (companion/src/salesforce/describe-cache.ts). */
+interface DescribedField {
+    name: string;
+    label: string;
+    type: string;
+    updateable: boolean;
+    nillable?: boolean;
+    length?: number;
+    precision?: number;
+    scale?: number;
+    picklistValues?: { value: string; label?: string; active?: boolean }[];
+}
 
 /** The web app's routes; `hub` serves the event streams. */
 export function webRoutes(hub: LiveHub): RouteDef[] {
@@ -113,6 +171,30 @@ export function webRoutes(hub: LiveHub): RouteDef[] {
                 })
         }),
         route({
+            method: 'post',
+            path: '/api/v1/sync/errors/:id/keep-salesforce',
+            role: 'editor',
+            tag: 'Sync',
+            summary: 'Give up a failed edit and put the Salesforce value back in Statisfy',
+            description:
+                'The edit is never sent. Only the latest edit of its record and field (409 otherwise). Audited.',
+            params: editParam,
+            response: obj({ editId: { type: 'string' }, status: { type: 'string' }, field: { type: 'string' } }),
+            handler: async ({ actor, params }, ctx) => giveUpFailedEdit(ctx.dataSource, actor, params.id, true)
+        }),
+        route({
+            method: 'post',
+            path: '/api/v1/sync/errors/:id/discard',
+            role: 'editor',
+            tag: 'Sync',
+            summary: 'Give up a failed edit; the Statisfy value stays, in Statisfy only',
+            description:
+                'The edit is never sent. Only the latest edit of its record and field (409 otherwise). Audited.',
+            params: editParam,
+            response: obj({ editId: { type: 'string' }, status: { type: 'string' }, field: { type: 'string' } }),
+            handler: async ({ actor, params }, ctx) => giveUpFailedEdit(ctx.dataSource, actor, params.id, false)
+        }),
+        route({
             method: 'get',
             path: '/api/v1/objects/:object/salesforce-fields',
             role: 'viewer',
@@ -127,8 +209,23 @@ export function webRoutes(hub: LiveHub): RouteDef[] {
                 const described = await ctx.schema.describe(actor.orgId, params.object);
                 if (!described) throw notFound(`Object ${params.object} does not exist in the org`);
                 return {
-                    items: described.fields
-                        .map((f) => ({ apiName: f.name, label: f.label, type: f.type, updateable: f.updateable }))
+                    items: (described.fields as DescribedField[])
+                        .map((f) => ({
+                            apiName: f.name,
+                            label: f.label,
+                            type: f.type,
+                            updateable: f.updateable,
+                            // A field Salesforce requires on save: not nillable and not defaulted (checkboxes).
+                            required: f.nillable === false && f.type !== 'boolean' && f.updateable,
+                            length: f.length || null,
+                            precision: f.precision || null,
+                            scale: f.scale ?? null,
+                            picklistValues: f.picklistValues
+                                ? f.picklistValues
+                                      .filter((p) => p.active !== false)
+                                      .map((p) => ({ value: p.value, label: p.label ?? p.value }))
+                                : null
+                        }))
                         .sort((a, b) => a.label.localeCompare(b.label))
                 };
             }

@@ -2,8 +2,8 @@
  * The writeback rules, value checks and configuration checks as pure functions.
  */
 import { recordFilterProblem } from '../../src/domain/configuration';
-import { checkValue, typesCompatible, valueKind } from '../../src/domain/field-types';
-import { REASONS, writebackEnabledMessage, writebackReason } from '../../src/domain/writeback';
+import { checkValue, typesCompatible, valueKind } from '../../../contracts/field-types';
+import { REASONS, writebackEnabledMessage, writebackReason } from '../../../contracts/sync-rules';
 
 describe('writeback rules', () => {
     const mapping = { editable: true, salesforceField: 'Amount', active: true };

@@ -9,8 +9,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Org } from '../org';
 import { to18 } from '../store/ids';
 import { DmlError, formatDateTime, type Rec } from '../store/store';
-import type { Call, Reply, RestApi } from './api';
-import { errorReply } from './api';
+import { errorReply, type Call, type Reply } from './reply';
 
 type Operation = 'insert' | 'update' | 'upsert' | 'delete' | 'hardDelete';
 type State = 'Open' | 'UploadComplete' | 'InProgress' | 'Aborted' | 'JobComplete' | 'Failed';
@@ -68,10 +67,7 @@ export class BulkApi {
     private queryDay = '';
     private queryCount = 0;
 
-    constructor(
-        private readonly org: Org,
-        private readonly api: RestApi
-    ) {}
+    constructor(private readonly org: Org) {}
 
     /** Query jobs created today (for /limits). */
     queryJobsToday(): number {
@@ -504,7 +500,6 @@ export class BulkApi {
             errorMessage: null
         };
         this.queries.set(job.id, job);
-        void this.api;
         return { status: 200, body: this.queryInfo(job, false) };
     }
 

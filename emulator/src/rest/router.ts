@@ -9,7 +9,9 @@ import { bearerToken } from '../auth/router';
 import type { Org } from '../org';
 import { to18 } from '../store/ids';
 import { DmlError } from '../store/store';
-import { RestApi, errorReply, versionsList, type Reply } from './api';
+import type { RestApi } from './api';
+import { errorReply, type Reply } from './reply';
+import { versionsList } from './versions';
 
 /** Salesforce's JSON content type. */
 export const JSON_UTF8 = 'application/json;charset=UTF-8';

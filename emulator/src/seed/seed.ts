@@ -337,7 +337,9 @@ function seedDemo(org: Org): Record<string, number> {
     };
 
     // Configuration first (ARCHITECTURE §5): standard objects sync both ways, Success_Plan__c is
-    // brought in read-only (Sync to Salesforce off), as a new customer would have it.
+    // brought in with Sync to Salesforce off, as a new customer would have it; its updateable fields are already
+    // Editable (as demo/data/Field_Mapping__c.json sets them), so switching Sync to Salesforce on is the one step
+    // the README asks for before its edits flow.
     const so = p('Sync_Object__c');
     const fm = p('Field_Mapping__c');
     if (org.schema.get(so) && org.schema.get(fm)) {
@@ -366,7 +368,7 @@ function seedDemo(org: Org): Record<string, number> {
                     [p('Key__c')]: `${object}.${f.name}`,
                     [p('Salesforce_Field__c')]: f.name,
                     [p('Display_Name__c')]: display,
-                    [p('Editable__c')]: editable && toSf && f.updateable,
+                    [p('Editable__c')]: editable && f.updateable,
                     [p('Origin__c')]: 'Salesforce',
                     [p('Active__c')]: true,
                     [p('Data_Type__c')]: DATA_TYPES[f.type] ?? 'Text'

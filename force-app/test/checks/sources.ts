@@ -41,6 +41,10 @@ export interface FieldDef {
     name: string;
     type: string;
     length?: number;
+    /** digits of a Number field */
+    precision?: number;
+    /** decimal places of a Number field */
+    scale?: number;
     required: boolean;
     referenceTo?: string;
     relationshipName?: string;
@@ -71,6 +75,8 @@ export function sourceObjects(): Map<string, ObjectDef> {
                 name: parsed.fullName,
                 type: parsed.type,
                 length: parsed.length ? Number(parsed.length) : undefined,
+                precision: parsed.precision ? Number(parsed.precision) : undefined,
+                scale: parsed.scale ? Number(parsed.scale) : undefined,
                 required: parsed.required === 'true',
                 referenceTo: parsed.referenceTo,
                 relationshipName: parsed.relationshipName

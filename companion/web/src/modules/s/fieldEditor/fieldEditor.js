@@ -1,27 +1,11 @@
 import { LightningElement, api } from 'lwc';
 import { client } from 's/api';
+import { STATISFY_FIELD_TYPES as TYPES } from 'contracts/field-types';
+import { writebackReason } from 'contracts/sync-rules';
 
-const TYPES = [
-    'text',
-    'textarea',
-    'email',
-    'phone',
-    'url',
-    'number',
-    'currency',
-    'percent',
-    'date',
-    'datetime',
-    'boolean',
-    'picklist'
-];
-
-/** Same rules and wording as the companion (ARCHITECTURE §2), for the preview under the form. */
+/** The companion's own rules and wording (ARCHITECTURE §2, contracts/sync-rules), for the preview under the form. */
 function previewReason(syncToSalesforce, editable, salesforceField) {
-    if (!syncToSalesforce) return 'Sync to Salesforce is off for this object';
-    if (!editable) return 'Field is not Editable';
-    if (!salesforceField) return 'No Salesforce field API name: the field stays in Statisfy';
-    return null;
+    return writebackReason({ object: { syncToSalesforce }, mapping: { editable, salesforceField, active: true } });
 }
 
 /**

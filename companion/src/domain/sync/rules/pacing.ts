@@ -3,12 +3,9 @@
  * Below 70 % work runs at full speed; from 70 % it slows down; from 90 % non-urgent work (reconcile, imports,
  * status writes) pauses and only users' edits keep flowing, slowly.
  */
+import { parseLimitInfo, type ApiUsage } from '../../../salesforce/wire';
 
-/** API usage as jsforce exposes it in `conn.limitInfo.apiUsage`. */
-export interface ApiUsage {
-    used: number;
-    limit: number;
-}
+export { parseLimitInfo, type ApiUsage };
 
 /** Pacing mode. */
 export type PacingMode = 'normal' | 'slow' | 'paused';
@@ -38,11 +35,4 @@ export function pacingFor(usage: ApiUsage | null | undefined, urgent: boolean): 
     }
     if (ratio >= SLOW_AT) return { mode: 'slow', ratio, delayMs: urgent ? 1_000 : 10_000, allowed: true };
     return { mode: 'normal', ratio, delayMs: 0, allowed: true };
-}
-
-/** Parses a `Sforce-Limit-Info` header value (`api-usage=10018/100000; api-bursts=1/750`). */
-export function parseLimitInfo(header: string | null | undefined): ApiUsage | null {
-    if (!header) return null;
-    const m = /api-usage=(\d+)\/(\d+)/.exec(header);
-    return m ? { used: Number(m[1]), limit: Number(m[2]) } : null;
 }

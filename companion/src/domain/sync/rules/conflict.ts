@@ -2,18 +2,8 @@
  * Conflict decisions and the echo test. Pure functions shared by the flusher's pre-write check and the
  * inbound apply, so a divergence found on either path ends the same way.
  */
+import type { ConflictPolicy } from '../../../../../contracts/sync-rules';
 import { sameValue } from './values';
-
-/** The object's conflict policy (Sync_Object__c.Conflict_Policy__c). */
-export type ConflictPolicy = 'Latest_Wins' | 'Salesforce_Wins' | 'Statisfy_Wins' | 'Manual';
-
-/** Policies in the order the picklist lists them. */
-export const CONFLICT_POLICIES: readonly ConflictPolicy[] = [
-    'Latest_Wins',
-    'Salesforce_Wins',
-    'Statisfy_Wins',
-    'Manual'
-];
 
 /** What the sync knows about one field that Statisfy wants to write. */
 export interface ConflictInput {

@@ -1,15 +1,23 @@
 /**
- * Field types and value checks. A mapping's `type` is a Salesforce describe type (`string`, `double`, `currency`,
- * `picklist`, `date`, `datetime`, `boolean`, `reference`, …) or, for fields created in Statisfy, one of the simple
- * names (`text`, `number`, …). Both map to a value kind, which decides what a value must look like and which
- * Salesforce fields a Statisfy field can write to.
+ * Field types and value checks — the one field-type table of the product (contract, ARCHITECTURE §4 "contracts
+ * written once"). The companion validates edits and mappings with it, the web app's build imports it for the same
+ * checks before a request is sent, and `force-app/test/checks/field-types.test.ts` holds the package's
+ * `StatisfyFieldTypes.cls` to it.
+ *
+ * A mapping's `type` is a Salesforce describe type (`string`, `double`, `currency`, `picklist`, `date`, `datetime`,
+ * `boolean`, `reference`, …) or, for fields created in Statisfy, one of the simple names (`text`, `number`, …).
+ * Both map to a value kind, which decides what a value must look like and which Salesforce fields a Statisfy field
+ * can write to. No imports: this file is bundled into the browser as it is.
  */
-import type { Json } from '../data/types';
+
+/** A JSON value as the API carries it. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 /** What a value of a field must be. */
 export type ValueKind = 'text' | 'number' | 'date' | 'datetime' | 'time' | 'boolean' | 'picklist' | 'multipicklist';
 
-const KINDS: Record<string, ValueKind> = {
+/** Describe type (or Statisfy type) → value kind. Types not listed are treated as text. */
+export const VALUE_KINDS: Readonly<Record<string, ValueKind>> = {
     text: 'text',
     string: 'text',
     textarea: 'text',
@@ -52,9 +60,47 @@ export const STATISFY_FIELD_TYPES = [
     'multipicklist'
 ] as const;
 
+/** The label Salesforce Setup shows for each type a Statisfy field may be created with. */
+export const FIELD_TYPE_LABELS: Readonly<Record<(typeof STATISFY_FIELD_TYPES)[number], string>> = {
+    text: 'Text',
+    textarea: 'Text Area',
+    email: 'Email',
+    phone: 'Phone',
+    url: 'URL',
+    number: 'Number',
+    currency: 'Currency',
+    percent: 'Percent',
+    date: 'Date',
+    datetime: 'Date/Time',
+    boolean: 'Checkbox',
+    picklist: 'Picklist',
+    multipicklist: 'Picklist (Multi-Select)'
+};
+
+/**
+ * The Statisfy type a new field takes from the Salesforce field it maps to (New field in the Object Manager), or
+ * null when none fits.
+ */
+export function statisfyTypeFor(salesforceType: string): (typeof STATISFY_FIELD_TYPES)[number] | null {
+    const t = salesforceType.toLowerCase();
+    if ((STATISFY_FIELD_TYPES as readonly string[]).includes(t)) return t as (typeof STATISFY_FIELD_TYPES)[number];
+    switch (valueKind(t)) {
+        case 'number':
+            return 'number';
+        case 'text':
+            return t === 'string' || t === 'reference' || t === 'id' || t === 'combobox' || t === 'encryptedstring'
+                ? 'text'
+                : null;
+        case 'boolean':
+            return 'boolean';
+        default:
+            return null;
+    }
+}
+
 /** The value kind of a type (unknown types are treated as text). */
 export function valueKind(type: string): ValueKind {
-    return KINDS[type.toLowerCase()] ?? 'text';
+    return VALUE_KINDS[type.toLowerCase()] ?? 'text';
 }
 
 /** True when a field of `statisfyType` can be written to a Salesforce field of `salesforceType`. */

@@ -5,11 +5,17 @@
  * checkpoint stored in that transaction. It covers objects without triggers, events lost past retention, and
  * anything a replay could not bring back.
  */
-import type { DataSource } from 'typeorm';
-import type { SyncObject } from '../data/types';
-import type { SalesforceGateway, SfRecord } from '../salesforce/gateway';
-import { applyRecordChanges, loadOrgConfig, RecordChange } from './apply';
-import { getCheckpoint, setCheckpoint } from './store';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { SyncObject } from '../../data/types';
+import type { SalesforceGateway, SfRecord } from '../../salesforce/gateway';
+import { applyRecordChanges, loadOrgConfig, RecordChange } from './apply-changes';
+import { createRepositories } from '../../data';
+
+/** The reconcile cursor of an object (the newest SystemModstamp applied, epoch ms), or null. */
+async function readCursor(m: EntityManager, orgId: string, channel: string): Promise<number | null> {
+    const stored = await createRepositories(m).eventCheckpoints.get(orgId, channel);
+    return stored === null ? null : Number(stored);
+}
 
 /** Checkpoint channel name of an object's reconcile cursor (epoch ms of the last SystemModstamp applied). */
 export const reconcileChannel = (objectApiName: string): string => `reconcile:${objectApiName}`;
@@ -62,7 +68,7 @@ export async function reconcileObject(
     options: ReconcileOptions = {}
 ): Promise<ReconcileResult> {
     const channel = reconcileChannel(object.objectApiName);
-    const stored = options.full ? null : await getCheckpoint(ds.manager, orgId, channel);
+    const stored = options.full ? null : await readCursor(ds.manager, orgId, channel);
     const since = stored === null ? null : new Date(stored - (options.skewMs ?? 5 * 60_000));
     const config = await loadOrgConfig(ds.manager, orgId);
     const fields = Array.from(
@@ -123,13 +129,14 @@ export async function reconcileObject(
             const stats = await applyRecordChanges(m, orgId, await loadOrgConfig(m, orgId), changes);
             result.changed += stats.fieldsChanged;
             result.conflicts += stats.conflicts;
-            const current = await getCheckpoint(m, orgId, channel);
+            const current = await readCursor(m, orgId, channel);
             if (Number.isFinite(max) && (current === null || max > current))
-                await setCheckpoint(m, orgId, channel, max);
+                await createRepositories(m).eventCheckpoints.set(orgId, channel, max);
         });
         result.records += page.length;
     }
-    if (result.records === 0 && stored === null) await setCheckpoint(ds.manager, orgId, channel, 0);
+    if (result.records === 0 && stored === null)
+        await createRepositories(ds.manager).eventCheckpoints.set(orgId, channel, 0);
     return result;
 }
 

@@ -2,21 +2,9 @@
  * Classification of Salesforce results and the retry schedule. Retryable failures back off with full
  * jitter (base 1 s, cap 60 s, at most 8 attempts); permanent ones fail at once with Salesforce's message kept.
  */
+import type { RecordResult, SalesforceError } from '../../../salesforce/wire';
 
-/** One error of a per-record result (`statusCode` in collections, `errorCode` elsewhere). */
-export interface SalesforceError {
-    statusCode?: string;
-    errorCode?: string;
-    message?: string;
-    fields?: string[];
-}
-
-/** A per-record result of an sObject Collection. */
-export interface RecordResult {
-    id?: string | null;
-    success: boolean;
-    errors?: SalesforceError[];
-}
+export type { RecordResult, SalesforceError };
 
 /** Outcome of one record write. */
 export type Outcome =

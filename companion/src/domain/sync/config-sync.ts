@@ -5,12 +5,12 @@
  * and {@link pushConfig} upserts those rows into the org by external id (Object_Api_Name__c / Key__c).
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import { rows, toFieldMapping, toSyncObject } from '../data/rows';
-import type { ConflictPolicy, FieldMapping, SyncObject } from '../data/types';
-import type { SalesforceGateway, SfRecord } from '../salesforce/gateway';
-import type { RecordResult } from './classify';
-import type { PackageNames } from '../salesforce/names';
-import { CONFLICT_POLICIES } from './conflict';
+import { rows, toFieldMapping, toSyncObject } from '../../data/rows';
+import type { ConflictPolicy, FieldMapping, SyncObject } from '../../data/types';
+import type { SalesforceGateway, SfRecord } from '../../salesforce/gateway';
+import type { RecordResult } from './rules/classify';
+import type { PackageNames } from '../../salesforce/names';
+import { DEFAULT_CONFLICT_POLICY, isConflictPolicy } from '../../../../contracts/sync-rules';
 
 /** Resolves the Statisfy type of a Salesforce field (from describe), or null when unknown. */
 export type TypeResolver = (objectApiName: string, salesforceField: string) => Promise<string | null>;
@@ -59,10 +59,8 @@ export async function applySyncObjectRecord(
     }
     const objectApiName = str(names.get(values, 'Object_Api_Name__c'));
     if (!objectApiName) return;
-    const policyRaw = str(names.get(values, 'Conflict_Policy__c')) ?? 'Latest_Wins';
-    const policy: ConflictPolicy = (CONFLICT_POLICIES as readonly string[]).includes(policyRaw)
-        ? (policyRaw as ConflictPolicy)
-        : 'Latest_Wins';
+    const policyRaw = str(names.get(values, 'Conflict_Policy__c'));
+    const policy: ConflictPolicy = isConflictPolicy(policyRaw) ? policyRaw : DEFAULT_CONFLICT_POLICY;
     const kind = /__c$/i.test(objectApiName) ? 'custom' : 'standard';
     await m.query(
         `INSERT INTO sync_objects AS s (org_id, object_api_name, display_name, kind, sync_to_salesforce, enabled, record_filter,

@@ -5,11 +5,12 @@
  * with an open edit) and a conflict ends as the object's policy says, always leaving a conflict row.
  */
 import type { EntityManager } from 'typeorm';
-import { RecordsRepository } from '../data/records';
-import { rows, toFieldMapping, toRecord, toSyncObject } from '../data/rows';
-import type { FieldMapping, Json, PendingEdit, RecordRow, SyncObject } from '../data/types';
-import { classifyInboundField, ConflictPolicy, decideConflict } from './conflict';
-import { EditUpdate, insertConflicts, NewConflict, openEditsFor, updateEdits } from './store';
+import { RecordsRepository } from '../../data/records';
+import { rows, toFieldMapping, toRecord, toSyncObject } from '../../data/rows';
+import type { FieldMapping, Json, PendingEdit, RecordRow, SyncObject } from '../../data/types';
+import type { ConflictPolicy } from '../../../../contracts/sync-rules';
+import { classifyInboundField, decideConflict } from './rules/conflict';
+import { createRepositories, type EditUpdate, type NewConflict } from '../../data';
 
 /** One change of one Salesforce record, from an event or a SOQL row. */
 export interface RecordChange {
@@ -92,7 +93,7 @@ export async function applyRecordChanges(
     ))
         existing.set(r.sf_id, toRecord(r));
     const openEdits = new Map<string, PendingEdit>(); // sfId/field(lower) → newest open edit
-    for (const e of await openEditsFor(m, orgId, ids)) {
+    for (const e of await createRepositories(m).pendingEdits.openForRecords(orgId, ids)) {
         const k = `${e.sfId}/${e.salesforceField.toLowerCase()}`;
         const prev = openEdits.get(k);
         if (!prev || BigInt(e.id) > BigInt(prev.id)) openEdits.set(k, e);
@@ -235,8 +236,9 @@ export async function applyRecordChanges(
             deleted: r.deleted
         }))
     );
-    await updateEdits(m, orgId, Array.from(editUpdates.values()));
-    await insertConflicts(m, orgId, conflicts);
+    const repos = createRepositories(m);
+    await repos.pendingEdits.applyUpdates(orgId, Array.from(editUpdates.values()));
+    await repos.conflicts.insertMany(orgId, conflicts);
     stats.records = touched.size;
     return stats;
 }

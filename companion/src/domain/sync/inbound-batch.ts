@@ -4,10 +4,10 @@
  * channel's replay id stored in the same transaction, so a crash never loses or double-applies a batch.
  */
 import type { DataSource } from 'typeorm';
-import type { PackageNames } from '../salesforce/names';
-import { applyRecordChanges, ApplyStats, loadOrgConfig, RecordChange } from './apply';
+import type { PackageNames } from '../../salesforce/names';
+import { applyRecordChanges, ApplyStats, loadOrgConfig, RecordChange } from './apply-changes';
 import { applyFieldMappingRecord, applySyncObjectRecord, TypeResolver } from './config-sync';
-import { markEventsProcessed, setCheckpoint } from './store';
+import { createRepositories } from '../../data';
 
 /** An event as the CometD listener receives it (`message.data`), with its channel. */
 export interface ChannelEvent {
@@ -84,8 +84,9 @@ export async function applyEventBatch(
     const recordChannel = names.channel('Record_Change__e');
     const requestChannel = names.channel('Sync_Request__e');
     await ds.transaction(async (m) => {
+        const repos = createRepositories(m);
         const uuids = events.map((e) => e.data.event.EventUuid?.toLowerCase()).filter((u): u is string => !!u);
-        const fresh = await markEventsProcessed(m, orgId, Array.from(new Set(uuids)));
+        const fresh = await repos.processedEvents.markProcessed(orgId, Array.from(new Set(uuids)));
         const seen = new Set<string>();
         const config: { local: string; sfId: string; values: Record<string, unknown>; deleted: boolean; at: number }[] =
             [];
@@ -160,7 +161,7 @@ export async function applyEventBatch(
             Object.assign(result, stats);
         }
         for (const [channel, replayId] of Object.entries(result.replayIds))
-            await setCheckpoint(m, orgId, channel, replayId);
+            await repos.eventCheckpoints.set(orgId, channel, replayId);
     });
     return result;
 }

@@ -8,23 +8,16 @@
  * nothing is lost and nothing is sent twice.
  */
 import type { DataSource } from 'typeorm';
-import { rows, toRecord } from '../data/rows';
-import type { Json, PendingEdit, RecordRow } from '../data/types';
-import type { CollectionOutcome, SalesforceGateway } from '../salesforce/gateway';
-import type { CircuitBreaker } from './circuit-breaker';
-import { classifyRecordResult, classifyRequestError, nextRetry, Outcome, RecordResult } from './classify';
-import { ConflictPolicy, decideConflict } from './conflict';
-import { sameValue } from './values';
-import { planFlush, RecordWrite } from './plan';
-import {
-    claimDueEdits,
-    claimOrphanedEdits,
-    EditUpdate,
-    insertConflicts,
-    mergeRecordValues,
-    NewConflict,
-    updateEdits
-} from './store';
+import { rows, toRecord } from '../../data/rows';
+import type { Json, PendingEdit, RecordRow } from '../../data/types';
+import type { CollectionOutcome, SalesforceGateway } from '../../salesforce/gateway';
+import type { CircuitBreaker } from './rules/circuit-breaker';
+import { classifyRecordResult, classifyRequestError, nextRetry, Outcome, RecordResult } from './rules/classify';
+import type { ConflictPolicy } from '../../../../contracts/sync-rules';
+import { decideConflict } from './rules/conflict';
+import { sameValue } from './rules/values';
+import { planFlush, RecordWrite } from './rules/plan';
+import { createRepositories, type EditUpdate, type NewConflict } from '../../data';
 
 /** What one flush did. */
 export interface FlushStats {
@@ -83,7 +76,7 @@ export class Flusher {
     /** Takes over edits left in_flight by a process that died, and finishes them without sending anything twice. */
     async recoverOrphans(): Promise<FlushStats> {
         return this.ds.transaction(async (m) => {
-            const orphans = await claimOrphanedEdits(m, this.orgId);
+            const orphans = await createRepositories(m).pendingEdits.claimOrphans(this.orgId);
             if (orphans.length === 0) return emptyStats();
             return this.process(orphans, 'query', m);
         });
@@ -93,7 +86,9 @@ export class Flusher {
     async flushOnce(): Promise<FlushStats> {
         if (this.breaker.state !== 'closed' && this.breaker.msUntilProbe() > 0)
             return { ...emptyStats(), circuitOpen: true };
-        const claimed = await this.ds.transaction((m) => claimDueEdits(m, this.orgId, this.claimLimit));
+        const claimed = await this.ds.transaction((m) =>
+            createRepositories(m).pendingEdits.claimDue(this.orgId, this.claimLimit)
+        );
         if (claimed.length === 0) return emptyStats();
         return this.process(claimed, this.preWriteCheck);
     }
@@ -416,10 +411,10 @@ export class Flusher {
                     stats.conflicts += 1;
                 }
             }
-            await updateEdits(tx, this.orgId, Array.from(updates.values()));
-            await insertConflicts(tx, this.orgId, conflicts);
-            await mergeRecordValues(
-                tx,
+            const repos = createRepositories(tx);
+            await repos.pendingEdits.applyUpdates(this.orgId, Array.from(updates.values()));
+            await repos.conflicts.insertMany(this.orgId, conflicts);
+            await repos.records.mergeValues(
                 this.orgId,
                 Array.from(recordUpdates.values()).map((u) => ({
                     sfId: u.sfId,

@@ -3,7 +3,6 @@
  */
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import type { Logger } from 'pino';
-import { entities } from './entities';
 import { migrations } from './migrations';
 
 /** Options of {@link createDataSource}. */
@@ -44,7 +43,6 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     return new DataSource({
         type: 'postgres',
         url: options.url,
-        entities,
         migrations,
         migrationsRun: options.migrationsRun ?? true,
         migrationsTransactionMode: 'each',

@@ -4,11 +4,18 @@
  * `/composite` call, so 1,000 records cost one API call. Objects with more records than the Bulk threshold
  * go to a Bulk API 2.0 ingest job instead. Pure: no I/O, fully unit-tested.
  */
+import {
+    chunk,
+    MAX_COLLECTION_SIZE,
+    MAX_COLLECTIONS_PER_COMPOSITE,
+    type CollectionPlan,
+    type CompositePlan,
+    type RecordWrite
+} from '../../../salesforce/wire';
 
-/** Salesforce's sObject Collections limit (records per collection). */
-export const MAX_COLLECTION_SIZE = 200;
-/** Salesforce's limit of collection/query subrequests in one `/composite` request. */
-export const MAX_COLLECTIONS_PER_COMPOSITE = 5;
+export { chunk, MAX_COLLECTION_SIZE, MAX_COLLECTIONS_PER_COMPOSITE };
+export type { CollectionPlan, CompositePlan, RecordWrite };
+
 /** Records of one object in one flush above which Bulk API 2.0 ingest is used (Salesforce's own advice: 2,000). */
 export const DEFAULT_BULK_THRESHOLD = 2000;
 
@@ -20,27 +27,6 @@ export interface PlannableEdit {
     salesforceField: string;
     newValue: unknown;
     createdAt: Date;
-}
-
-/** One record's merged write: the fields to set and the outbox rows it carries. */
-export interface RecordWrite {
-    objectApiName: string;
-    sfId: string;
-    /** Salesforce field API name → value to write. */
-    values: Record<string, unknown>;
-    /** Salesforce field API name → the outbox row whose value is sent for it. */
-    editIdByField: Record<string, string>;
-}
-
-/** One sObject Collection (≤200 records of one object). */
-export interface CollectionPlan {
-    objectApiName: string;
-    records: RecordWrite[];
-}
-
-/** One `/composite` call holding up to five collections. */
-export interface CompositePlan {
-    collections: CollectionPlan[];
 }
 
 /** One Bulk API 2.0 update job (one object). */
@@ -107,14 +93,6 @@ export function mergeEdits(edits: readonly PlannableEdit[]): { writes: RecordWri
         writes.push({ objectApiName: rec.objectApiName, sfId: rec.sfId, values, editIdByField });
     }
     return { writes, supersededIds: superseded };
-}
-
-/** Splits a list into chunks of at most `size`. */
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-    if (!Number.isInteger(size) || size < 1) throw new Error(`Chunk size must be a positive integer, got ${size}`);
-    const out: T[][] = [];
-    for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-    return out;
 }
 
 /** Plans a flush of the given pending edits (see the module comment). */

@@ -4,11 +4,9 @@
  * non-urgent work: they pause when the API budget is nearly spent.
  */
 import type { DataSource } from 'typeorm';
-import { rows } from '../data/rows';
-import type { PendingEdit } from '../data/types';
-import type { SalesforceGateway } from '../salesforce/gateway';
-import type { PackageNames } from '../salesforce/names';
-import { syncCounts } from './store';
+import { createRepositories, sumCounts, type PendingEdit } from '../../data';
+import type { SalesforceGateway } from '../../salesforce/gateway';
+import type { PackageNames } from '../../salesforce/names';
 
 /** Connection_State__c picklist values. */
 export type ConnectionState = 'Connected' | 'Disconnected' | 'Error' | 'Paused';
@@ -30,19 +28,14 @@ export async function writeSyncStatus(
     times: StatusTimes,
     message: string | null
 ): Promise<number> {
-    const counts = await syncCounts(ds.manager, orgId);
-    const objects = (
-        await rows(ds.manager, 'SELECT object_api_name FROM sync_objects WHERE org_id = $1 AND enabled ORDER BY 1', [
-            orgId
-        ])
-    ).map((r) => String(r.object_api_name));
+    const repos = createRepositories(ds.manager);
+    const countRows = await repos.pendingEdits.countsByObject(orgId);
+    const objects = (await repos.syncObjects.list(orgId)).filter((o) => o.enabled).map((o) => o.objectApiName);
+    const countsOf = (rows: typeof countRows) => {
+        const c = sumCounts(rows);
+        return { pending: c.pending + c.inFlight, failed: c.failed, conflicts: c.openConflicts };
+    };
     const usage = gateway.apiUsage ? `${gateway.apiUsage.used}/${gateway.apiUsage.limit}`.slice(0, 64) : null;
-    const total = { pending: 0, failed: 0, conflicts: 0 };
-    for (const c of counts.values()) {
-        total.pending += c.pending;
-        total.failed += c.failed;
-        total.conflicts += c.conflicts;
-    }
     const iso = (d: Date | null) => (d ? d.toISOString() : null);
     const rec = (object: string, c: { pending: number; failed: number; conflicts: number }) => ({
         Name: object.slice(0, 80),
@@ -58,8 +51,8 @@ export async function writeSyncStatus(
         [names.n('Message__c')]: message ? message.slice(0, 255) : null
     });
     const records = [
-        rec('*', total),
-        ...objects.map((o) => rec(o, counts.get(o) ?? { pending: 0, failed: 0, conflicts: 0 }))
+        rec('*', countsOf(countRows)),
+        ...objects.map((o) => rec(o, countsOf(countRows.filter((r) => r.objectApiName === o))))
     ];
     await gateway.upsertByExternalId(names.n('Sync_Status__c'), names.n('Object_Api_Name__c'), records);
     return records.length;
