@@ -213,6 +213,18 @@ export class Org {
                 CompanyName: this.orgName
             });
         });
+        // The Organization record (`SELECT … FROM Organization`, read by the sf CLI on login and `org display`).
+        this.store.insertWithId(tx, 'Organization', this.orgId, {
+            Name: this.orgName,
+            InstanceName: 'EMU1',
+            IsSandbox: false,
+            OrganizationType: 'Developer Edition',
+            NamespacePrefix: this.schema.namespace || null,
+            TrialExpirationDate: null,
+            LanguageLocaleKey: 'en_US',
+            DefaultLocaleSidKey: 'en_US',
+            TimeZoneSidKey: this.users[0].timeZoneSidKey
+        });
         this.store.commit(tx);
     }
 
@@ -241,6 +253,17 @@ export class Org {
         byId: (id) => {
             const r = this.store.get(id);
             return r ? { objectName: r.obj.name, record: r.rec } : undefined;
+        },
+        childRelationships: (name) => {
+            const out: Array<{ relationshipName: string; childObject: string; field: string }> = [];
+            const lower = name.toLowerCase();
+            for (const c of this.schema.all())
+                for (const f of c.fields.values()) {
+                    if (f.type !== 'reference' || !f.referenceTo.some((r) => r.toLowerCase() === lower)) continue;
+                    const rel = this.schema.fieldExtra(c, f.name)?.childRelationshipName;
+                    if (rel && c.queryable) out.push({ relationshipName: rel, childObject: c.name, field: f.name });
+                }
+            return out;
         },
         now: () => this.clock.now()
     };

@@ -101,6 +101,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     app.disable('x-powered-by');
     app.disable('etag');
     app.set('query parser', 'extended');
+    // Clients that keep the instance URL with a trailing slash (the sf CLI stores `https://…/`) send
+    // `//services/data/…`; Salesforce serves those as the single-slash path, and so does the emulator.
+    app.use((req, _res, next) => {
+        if (req.url.startsWith('//')) req.url = req.url.replace(/^\/{2,}/, '/');
+        next();
+    });
     // CometD first: the bus reads its own request bodies.
     app.all('/cometd/:version', (req, res) => org.bus.handle(req, res));
     if (options.controlApi !== false) app.use('/__emulator/ui', createEmulatorUiRouter({ org, touch }));

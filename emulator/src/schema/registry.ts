@@ -51,6 +51,8 @@ export interface ObjectDef {
     owned?: boolean;
     isEvent?: boolean;
     customSetting?: boolean;
+    /** Read-only objects (Organization): no create, update or delete through the API. */
+    readOnly?: boolean;
     fields: FieldDef[];
 }
 
@@ -344,9 +346,9 @@ export class SchemaRegistry {
             keyPrefix,
             custom,
             isEvent,
-            createable: true,
-            updateable: !isEvent,
-            deletable: !isEvent,
+            createable: !def.readOnly,
+            updateable: !isEvent && !def.readOnly,
+            deletable: !isEvent && !def.readOnly,
             queryable: !isEvent,
             fields,
             validationRules: []

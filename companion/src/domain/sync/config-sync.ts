@@ -1,11 +1,13 @@
 /**
  * The configuration records synced both ways: `Sync_Object__c` / `Field_Mapping__c` in the org ⇄ the
- * `sync_objects` / `field_mappings` tables. Inbound (events and the pull at start) writes the tables and stamps
- * `sf_synced_at = updated_at`; a companion-side edit (A's domain, audited) leaves `updated_at > sf_synced_at`,
- * and {@link pushConfig} upserts those rows into the org by external id (Object_Api_Name__c / Key__c).
+ * `sync_objects` / `field_mappings` tables. Every content change bumps a row's `version` (a database trigger);
+ * inbound (events and the pull at start) records the new version as synced in the same statement, a companion-side
+ * edit (audited) leaves `sf_synced_version < version`, and {@link pushConfig} upserts exactly those rows into the
+ * org by external id (Object_Api_Name__c / Key__c), then records the version it sent. Versions, never timestamps:
+ * a microsecond `updated_at` compared with a millisecond JavaScript Date made every row look unpushed forever.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import { rows, toFieldMapping, toSyncObject } from '../../data/rows';
+import { createRepositories } from '../../data';
 import type { ConflictPolicy, FieldMapping, SyncObject } from '../../data/types';
 import type { SalesforceGateway, SfRecord } from '../../salesforce/gateway';
 import type { RecordResult } from './rules/classify';
@@ -50,11 +52,7 @@ export async function applySyncObjectRecord(
     deleted: boolean
 ): Promise<void> {
     if (deleted) {
-        await m.query(
-            `UPDATE sync_objects SET enabled = false, updated_at = now(), sf_synced_at = now()
-             WHERE org_id = $1 AND sf_record_id = $2`,
-            [orgId, sfId]
-        );
+        await createRepositories(m).syncObjects.disableFromSalesforce(orgId, sfId);
         return;
     }
     const objectApiName = str(names.get(values, 'Object_Api_Name__c'));
@@ -62,30 +60,16 @@ export async function applySyncObjectRecord(
     const policyRaw = str(names.get(values, 'Conflict_Policy__c'));
     const policy: ConflictPolicy = isConflictPolicy(policyRaw) ? policyRaw : DEFAULT_CONFLICT_POLICY;
     const kind = /__c$/i.test(objectApiName) ? 'custom' : 'standard';
-    await m.query(
-        `INSERT INTO sync_objects AS s (org_id, object_api_name, display_name, kind, sync_to_salesforce, enabled, record_filter,
-                                        conflict_policy, sf_record_id, updated_at, sf_synced_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9, now(), now())
-         ON CONFLICT (org_id, object_api_name) DO UPDATE SET
-           display_name = EXCLUDED.display_name, sync_to_salesforce = EXCLUDED.sync_to_salesforce,
-           enabled = EXCLUDED.enabled, record_filter = EXCLUDED.record_filter, conflict_policy = EXCLUDED.conflict_policy,
-           sf_record_id = EXCLUDED.sf_record_id, updated_at = now(), sf_synced_at = now()
-         WHERE (s.display_name, s.sync_to_salesforce, s.enabled, coalesce(s.record_filter, ''), s.conflict_policy,
-                coalesce(s.sf_record_id, ''))
-               IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.sync_to_salesforce, EXCLUDED.enabled,
-                coalesce(EXCLUDED.record_filter, ''), EXCLUDED.conflict_policy, EXCLUDED.sf_record_id)`,
-        [
-            orgId,
-            objectApiName,
-            str(names.get(values, 'Display_Name__c')) ?? str(values.Name) ?? objectApiName,
-            kind,
-            bool(names.get(values, 'Sync_To_Salesforce__c')),
-            bool(names.get(values, 'Enabled__c')),
-            str(names.get(values, 'Record_Filter__c')),
-            policy,
-            sfId
-        ]
-    );
+    await createRepositories(m).syncObjects.applyFromSalesforce(orgId, {
+        objectApiName,
+        displayName: str(names.get(values, 'Display_Name__c')) ?? str(values.Name) ?? objectApiName,
+        kind,
+        syncToSalesforce: bool(names.get(values, 'Sync_To_Salesforce__c')),
+        enabled: bool(names.get(values, 'Enabled__c')),
+        recordFilter: str(names.get(values, 'Record_Filter__c')),
+        conflictPolicy: policy,
+        sfRecordId: sfId
+    });
 }
 
 /** Applies one Field_Mapping__c record to field_mappings; a delete makes the mapping inactive. */
@@ -99,11 +83,7 @@ export async function applyFieldMappingRecord(
     resolveType?: TypeResolver
 ): Promise<void> {
     if (deleted) {
-        await m.query(
-            `UPDATE field_mappings SET active = false, updated_at = now(), sf_synced_at = now()
-             WHERE org_id = $1 AND sf_record_id = $2`,
-            [orgId, sfId]
-        );
+        await createRepositories(m).fieldMappings.deactivateFromSalesforce(orgId, sfId);
         return;
     }
     const key = str(names.get(values, 'Key__c'));
@@ -111,49 +91,29 @@ export async function applyFieldMappingRecord(
     const parentId = str(names.get(values, 'Sync_Object__c'));
     let objectApiName: string | null = null;
     if (parentId) {
-        const [parent] = await rows(
-            m,
-            'SELECT object_api_name FROM sync_objects WHERE org_id = $1 AND left(sf_record_id, 15) = left($2, 15)',
-            [orgId, parentId]
-        );
-        objectApiName = parent?.object_api_name ?? null;
+        objectApiName = await createRepositories(m).syncObjects.objectOfSalesforceRecord(orgId, parentId);
     }
     objectApiName ??= key.includes('.') ? key.slice(0, key.indexOf('.')) : null;
     if (!objectApiName) return;
     const salesforceField = str(names.get(values, 'Salesforce_Field__c'));
     const originRaw = str(names.get(values, 'Origin__c')) ?? 'Salesforce';
     const origin = originRaw.toLowerCase() === 'statisfy' ? 'statisfy' : 'salesforce';
-    const [current] = await rows(m, 'SELECT type FROM field_mappings WHERE org_id = $1 AND key = $2', [orgId, key]);
+    const current = await createRepositories(m).fieldMappings.get(orgId, key);
     const type =
         (salesforceField && resolveType ? await resolveType(objectApiName, salesforceField).catch(() => null) : null) ??
         current?.type ??
         'string';
-    await m.query(
-        `INSERT INTO field_mappings AS f (org_id, object_api_name, key, display_name, salesforce_field, origin, editable, active,
-                                          type, sf_record_id, updated_at, sf_synced_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10, now(), now())
-         ON CONFLICT (org_id, key) DO UPDATE SET
-           object_api_name = EXCLUDED.object_api_name, display_name = EXCLUDED.display_name,
-           salesforce_field = EXCLUDED.salesforce_field, origin = EXCLUDED.origin, editable = EXCLUDED.editable,
-           active = EXCLUDED.active, type = EXCLUDED.type, sf_record_id = EXCLUDED.sf_record_id,
-           updated_at = now(), sf_synced_at = now()
-         WHERE (f.object_api_name, f.display_name, coalesce(f.salesforce_field, ''), f.origin, f.editable, f.active,
-                coalesce(f.sf_record_id, ''))
-               IS DISTINCT FROM (EXCLUDED.object_api_name, EXCLUDED.display_name, coalesce(EXCLUDED.salesforce_field, ''),
-                EXCLUDED.origin, EXCLUDED.editable, EXCLUDED.active, EXCLUDED.sf_record_id)`,
-        [
-            orgId,
-            objectApiName,
-            key,
-            str(names.get(values, 'Display_Name__c')) ?? str(values.Name) ?? key,
-            salesforceField,
-            origin,
-            bool(names.get(values, 'Editable__c')),
-            bool(names.get(values, 'Active__c')),
-            type,
-            sfId
-        ]
-    );
+    await createRepositories(m).fieldMappings.applyFromSalesforce(orgId, {
+        objectApiName,
+        key,
+        displayName: str(names.get(values, 'Display_Name__c')) ?? str(values.Name) ?? key,
+        salesforceField,
+        origin,
+        editable: bool(names.get(values, 'Editable__c')),
+        active: bool(names.get(values, 'Active__c')),
+        type,
+        sfRecordId: sfId
+    });
 }
 
 /** Reads every Sync_Object__c and Field_Mapping__c of the org into the configuration tables. */
@@ -218,14 +178,8 @@ export async function pushConfig(
     names: PackageNames
 ): Promise<PushResult> {
     const result: PushResult = { objects: 0, mappings: 0, errors: [] };
-    const objs = (
-        await rows(
-            ds.manager,
-            `SELECT * FROM sync_objects WHERE org_id = $1 AND (sf_synced_at IS NULL OR updated_at > sf_synced_at)
-             ORDER BY object_api_name`,
-            [orgId]
-        )
-    ).map((r) => ({ row: toSyncObject(r), updatedAt: r.updated_at as Date }));
+    const repos = createRepositories(ds.manager);
+    const objs = await repos.syncObjects.listUnpushed(orgId);
     if (objs.length) {
         const res = await gateway.upsertByExternalId(
             names.n('Sync_Object__c'),
@@ -235,23 +189,14 @@ export async function pushConfig(
         result.objects += await recordPushResults(
             ds,
             orgId,
-            'sync_objects',
+            'syncObjects',
             objs,
             res,
             (o) => o.row.objectApiName,
             result.errors
         );
     }
-    const maps = (
-        await rows(
-            ds.manager,
-            `SELECT f.*, s.sf_record_id AS parent_sf_id FROM field_mappings f
-             JOIN sync_objects s ON s.org_id = f.org_id AND s.object_api_name = f.object_api_name
-             WHERE f.org_id = $1 AND (f.sf_synced_at IS NULL OR f.updated_at > f.sf_synced_at) AND s.sf_record_id IS NOT NULL
-             ORDER BY f.key`,
-            [orgId]
-        )
-    ).map((r) => ({ row: toFieldMapping(r), updatedAt: r.updated_at as Date, parent: String(r.parent_sf_id) }));
+    const maps = await repos.fieldMappings.listUnpushed(orgId);
     if (maps.length) {
         const res = await gateway.upsertByExternalId(
             names.n('Field_Mapping__c'),
@@ -261,7 +206,7 @@ export async function pushConfig(
         result.mappings += await recordPushResults(
             ds,
             orgId,
-            'field_mappings',
+            'fieldMappings',
             maps,
             res,
             (f) => f.row.key,
@@ -273,32 +218,26 @@ export async function pushConfig(
 
 /**
  * Records the outcome of one configuration upsert in one transaction: each pushed row gets its
- * `sf_synced_at` (the `updated_at` that was pushed) and its Salesforce id; each refused row adds an error
+ * `sf_synced_version` (the version that was pushed) and its Salesforce id; each refused row adds an error
  * naming it. Returns how many rows were pushed.
  */
-async function recordPushResults<T extends { row: { id: string }; updatedAt: Date }>(
+async function recordPushResults<T extends { row: { id: string }; version: string }>(
     ds: DataSource,
     orgId: string,
-    table: 'sync_objects' | 'field_mappings',
+    table: 'syncObjects' | 'fieldMappings',
     items: T[],
     results: RecordResult[],
     label: (item: T) => string,
     errors: string[]
 ): Promise<number> {
     let pushed = 0;
-    await ds.transaction(async (m) => {
-        for (let i = 0; i < items.length; i++) {
-            const r = results[i];
-            if (r?.success) {
-                pushed += 1;
-                await m.query(
-                    `UPDATE ${table} SET sf_synced_at = $3, sf_record_id = COALESCE($4, sf_record_id)
-                     WHERE org_id = $1 AND id = $2`,
-                    [orgId, items[i].row.id, items[i].updatedAt, r.id ?? null]
-                );
-            } else
-                errors.push(`${label(items[i])}: ${(r?.errors ?? []).map((e) => e.message).join('; ') || 'no result'}`);
-        }
-    });
+    const done: { id: string; version: string; sfRecordId: string | null }[] = [];
+    for (let i = 0; i < items.length; i++) {
+        const r = results[i];
+        if (r?.success) done.push({ id: items[i].row.id, version: items[i].version, sfRecordId: r.id ?? null });
+        else errors.push(`${label(items[i])}: ${(r?.errors ?? []).map((e) => e.message).join('; ') || 'no result'}`);
+    }
+    await createRepositories(ds.manager)[table].markPushed(orgId, done);
+    pushed = done.length;
     return pushed;
 }
