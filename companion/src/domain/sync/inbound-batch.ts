@@ -7,7 +7,11 @@
  * package versions both become per-record changes.
  */
 import type { DataSource } from 'typeorm';
-import { expandRecordChange, InvalidRecordChangeError, type RecordChangeItem } from '../../../../contracts/record-change';
+import {
+    expandRecordChange,
+    InvalidRecordChangeError,
+    type RecordChangeItem
+} from '../../../../contracts/record-change';
 import type { PackageNames } from '../../salesforce/names';
 import { applyRecordChanges, ApplyStats, loadOrgConfig, RecordChange } from './apply-changes';
 import { applyFieldMappingRecord, applySyncObjectRecord, TypeResolver } from './config-sync';
