@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { apiClient, startTestCompanion, type TestCompanion } from '../support/companion';
 import { seedAccount, seedObjects, seedOrg, type SeededOrg } from '../support/factories';
+import { recordConflict, setEdits } from '../support/inspect';
 import { FixedSchemaProvider } from '../support/schema';
 import { createSyncEngine } from '../../src/sync/engine';
 
@@ -34,7 +35,7 @@ beforeAll(async () => {
     await seedObjects(t.repos, org.org.id);
     recordId = (await seedAccount(t.repos, org.org.id, { name: 'Fuzz target' })).sfId;
     conflictId = (
-        await t.repos.conflicts.create(org.org.id, {
+        await recordConflict(t.companion.dataSource.manager, org.org.id, {
             objectApiName: 'Account',
             sfId: recordId,
             fieldKey: 'Account.Name',
@@ -53,7 +54,11 @@ beforeAll(async () => {
         newValue: 5,
         baseValue: 1000
     });
-    await t.repos.pendingEdits.markFailed(org.org.id, failed.edit.id, 'X', 'failed for the fuzz test');
+    await setEdits(t.companion.dataSource.manager, org.org.id, [failed.edit.id], {
+        status: 'failed',
+        errorCode: 'X',
+        errorMessage: 'failed for the fuzz test'
+    });
     failedEditId = failed.edit.id;
     tokenId = (await t.repos.apiTokens.list(org.org.id)).find((x) => x.role === 'viewer')!.id;
 });

@@ -14,6 +14,7 @@ import { allRoutes, createExpressApp } from '../../src/api/server';
 import { createWebApp } from '../../src/web';
 import { apiClient, startTestCompanion, type TestCompanion } from '../support/companion';
 import { seedAccount, seedObjects, seedOrg, type SeededOrg } from '../support/factories';
+import { recordConflict, setEdits } from '../support/inspect';
 import { FixedSchemaProvider } from '../support/schema';
 
 let t: TestCompanion;
@@ -33,7 +34,7 @@ beforeAll(async () => {
     await seedObjects(t.repos, org.org.id);
     recordId = (await seedAccount(t.repos, org.org.id)).sfId;
     conflictId = (
-        await t.repos.conflicts.create(org.org.id, {
+        await recordConflict(t.companion.dataSource.manager, org.org.id, {
             objectApiName: 'Account',
             sfId: recordId,
             fieldKey: 'Account.Name',
@@ -52,7 +53,11 @@ beforeAll(async () => {
         newValue: 7,
         baseValue: 1000
     });
-    await t.repos.pendingEdits.markFailed(org.org.id, failed.edit.id, 'FIELD_INTEGRITY_EXCEPTION', 'bad value');
+    await setEdits(t.companion.dataSource.manager, org.org.id, [failed.edit.id], {
+        status: 'failed',
+        errorCode: 'FIELD_INTEGRITY_EXCEPTION',
+        errorMessage: 'bad value'
+    });
     failedEditId = failed.edit.id;
     await t.repos.syncRuns.start(org.org.id, 'reconcile', 'Account');
     doc = (await apiClient(t.url).get('/api/v1/openapi.json')).body;

@@ -5,6 +5,7 @@
  */
 import { apiClient, startTestCompanion, type TestCompanion } from '../support/companion';
 import { seedAccount, seedObjects, seedOrg, type SeededOrg } from '../support/factories';
+import { outboxOf } from '../support/inspect';
 
 jest.setTimeout(60_000);
 
@@ -51,10 +52,10 @@ describe('security headers', () => {
 describe('malformed input', () => {
     async function unchanged<T>(work: () => Promise<T>): Promise<T> {
         const before = JSON.stringify(await t.repos.records.get(org.org.id, recordId));
-        const edits = (await t.repos.pendingEdits.listForRecord(org.org.id, recordId)).length;
+        const edits = (await outboxOf(t.companion.dataSource.manager, org.org.id, recordId)).length;
         const result = await work();
         expect(JSON.stringify(await t.repos.records.get(org.org.id, recordId))).toBe(before);
-        expect((await t.repos.pendingEdits.listForRecord(org.org.id, recordId)).length).toBe(edits);
+        expect((await outboxOf(t.companion.dataSource.manager, org.org.id, recordId)).length).toBe(edits);
         return result;
     }
     const patch = (body: string, id = recordId) =>
