@@ -12,7 +12,6 @@ export function trapFocus(event, container) {
     if (!focusable.length) return;
     const first = focusable[0];
     const last = focusable[focusable.length - 1];
-    // eslint-disable-next-line @lwc/lwc/no-document-query
     const active = document.activeElement;
     if (event.shiftKey && active === first) {
         event.preventDefault();

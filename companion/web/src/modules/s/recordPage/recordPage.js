@@ -137,10 +137,7 @@ export default class RecordPage extends LightningElement {
                 const target = d.referenceTo.find((o) => synced.has(o));
                 if (!target) return;
                 try {
-                    const [targetFields, rec] = await Promise.all([
-                        client.fields(target),
-                        client.record(target, id)
-                    ]);
+                    const [targetFields, rec] = await Promise.all([client.fields(target), client.record(target, id)]);
                     found[f.key] = {
                         name: recordTitle(targetFields, rec),
                         href: `#/records/${encodeURIComponent(target)}/${encodeURIComponent(id)}`
@@ -304,7 +301,11 @@ export default class RecordPage extends LightningElement {
             const answer = await client.editRecord(this.objectApiName, this.recordId, { [key]: value });
             const outcome = answer.fields && answer.fields[key];
             if (outcome && outcome.status === 'queued') {
-                this.toast('success', `${field.displayName} saved`, 'Queued for Salesforce: it goes out on the next sync.');
+                this.toast(
+                    'success',
+                    `${field.displayName} saved`,
+                    'Queued for Salesforce: it goes out on the next sync.'
+                );
             } else {
                 this.toast(
                     'warning',
