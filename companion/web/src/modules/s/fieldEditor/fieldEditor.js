@@ -166,8 +166,8 @@ export default class FieldEditor extends LightningElement {
     }
 
     get preview() {
-        const blocked = Object.values(this.describeProblems);
-        if (blocked.length) return `Cannot be saved like this: ${blocked.join('; ')}.`;
+        // The problem itself is shown once, at its input; the preview only says that Save would refuse.
+        if (Object.keys(this.describeProblems).length) return 'Not saved like this: fix the field marked above first.';
         const reasons = this.reasons;
         return reasons.length
             ? `After saving, edits stay in Statisfy: ${reasons.join('; ')}.`

@@ -13,7 +13,7 @@ let seq = 0;
  * Follows the ARIA 1.2 combobox pattern with the SLDS combobox blueprint: type to filter by label or
  * API name, ArrowUp/ArrowDown to move, Enter to choose, Escape to close the list.
  *
- * Fires `change` with `detail = { value, option }` (`value` is the chosen API name, or null when cleared).
+ * Fires `fieldchange` (not `change`: in light DOM the input's own change event bubbles) with `detail = { value, option }` (`value` is the chosen API name, or null when cleared).
  */
 export default class FieldPicker extends LightningElement {
     static renderMode = 'light';
@@ -186,7 +186,7 @@ export default class FieldPicker extends LightningElement {
         this.inputValue = this.displayOf(apiName);
         this.filterText = '';
         this.close();
-        this.dispatchEvent(new CustomEvent('change', { detail: { value: apiName, option: option || null } }));
+        this.dispatchEvent(new CustomEvent('fieldchange', { detail: { value: apiName, option: option || null } }));
     }
 
     handleInput(event) {
@@ -247,11 +247,12 @@ export default class FieldPicker extends LightningElement {
     handleBlur() {
         const typed = this.inputValue.trim();
         this.close();
-        if (this.filterText === '') {
+        if (typed === '') {
+            // Emptied: the choice is cleared (the package's copy only cleared it when text had been typed first).
+            if (this._value) this.choose(null);
             return;
         }
-        if (typed === '') {
-            this.choose(null);
+        if (this.filterText === '') {
             return;
         }
         const exact = this.findOption(typed);

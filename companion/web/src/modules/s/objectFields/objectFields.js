@@ -11,7 +11,7 @@ import { formatAgo, objectLabel, typeLabel } from 's/format';
  */
 export default class ObjectFields extends LightningElement {
     static renderMode = 'light';
-    @api objectApiName;
+    _object;
     object = null;
     fields = [];
     loading = true;
@@ -19,6 +19,21 @@ export default class ObjectFields extends LightningElement {
     editing = null;
     creating = false;
     savingPolicy = false;
+
+    /** The object shown; another one (a new route) loads its fields. */
+    @api
+    get objectApiName() {
+        return this._object;
+    }
+    set objectApiName(value) {
+        const changed = value !== this._object;
+        this._object = value;
+        if (changed && this.isConnected) {
+            this.editing = null;
+            this.creating = false;
+            this.load();
+        }
+    }
 
     connectedCallback() {
         this.load();
