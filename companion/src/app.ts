@@ -10,9 +10,9 @@ import type { DataSource } from 'typeorm';
 import { createExpressApp } from './api/server';
 import type { ApiContext } from './api/route';
 import type { Config } from './config';
-import { createRepositories, outboxCountsAllOrgs } from './data';
-import { createDataSource, migrateWithLock, migrationsDone } from './db/datasource';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
+import { createRepositories, sumCounts } from './data';
+import { createDataSource, migrateWithLock, migrationsDone } from './data/db/datasource';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './data/db/embedded';
 import type { OrgSchemaProvider, SyncEngine } from './domain/ports';
 import { bootstrapOrgFromConfig } from './domain/tenants';
 import { SecretBox } from './lib/crypto';
@@ -179,7 +179,13 @@ export function createCompanion(config: Config, deps: CompanionDeps = {}): Compa
         await dataSource.initialize();
         await migrateWithLock(dataSource, logger);
         const ds = dataSource;
-        metrics.setGaugeSource(() => outboxCountsAllOrgs(ds.manager));
+        metrics.setGaugeSource(async () => {
+            const rows = await createRepositories(ds.manager).pendingEdits.countsByObject(null);
+            return Array.from(new Set(rows.map((r) => r.orgId))).map((orgId) => {
+                const c = sumCounts(rows.filter((r) => r.orgId === orgId));
+                return { orgId, pending: c.pending + c.inFlight, failed: c.failed, openConflicts: c.openConflicts };
+            });
+        });
         await bootstrapOrgFromConfig(dataSource, secretBox, config, logger);
 
         const services: CompanionServices = { config, logger, dataSource, metrics, secretBox, errors };

@@ -26,7 +26,8 @@ export * from './types';
 export type { NewOrg, OrgPatch, TokenIdentity } from './tenants';
 export type { SyncObjectInput, SyncObjectPatch, FieldMappingInput, FieldMappingPatch } from './configuration';
 export type { RecordUpsert, RecordPage, RecordPageQuery, RecordSort, RecordCursor } from './records';
-export type { NewPendingEdit, NewConflict, OutboxCountsRow, LatestEditState } from './outbox';
+export type { NewPendingEdit, NewConflict, OutboxCountsRow, LatestEditState, EditUpdate } from './outbox';
+export { sumCounts } from './outbox';
 export {
     OrgsRepository,
     ApiTokensRepository,
@@ -92,24 +93,4 @@ export const NOTIFY_CHANNELS = {
 /** Queues a NOTIFY delivered when the current transaction commits (nothing if it rolls back). */
 export async function notifyOnCommit(manager: EntityManager, channel: string, orgId: string): Promise<void> {
     await rows(manager, 'SELECT pg_notify($1, $2)', [channel, orgId]);
-}
-
-/** Per-org outbox counts of every org (metrics scrape). */
-export async function outboxCountsAllOrgs(
-    manager: EntityManager
-): Promise<{ orgId: string; pending: number; failed: number; openConflicts: number }[]> {
-    const found = await rows(
-        manager,
-        `SELECT o.id AS org_id,
-                (SELECT count(*) FROM pending_edits p WHERE p.org_id = o.id AND p.status IN ('pending','in_flight'))::int AS pending,
-                (SELECT count(*) FROM pending_edits p WHERE p.org_id = o.id AND p.status = 'failed')::int AS failed,
-                (SELECT count(*) FROM conflicts c WHERE c.org_id = o.id AND c.status = 'open')::int AS open_conflicts
-         FROM orgs o`
-    );
-    return found.map((r) => ({
-        orgId: r.org_id,
-        pending: r.pending,
-        failed: r.failed,
-        openConflicts: r.open_conflicts
-    }));
 }

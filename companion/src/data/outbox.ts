@@ -16,13 +16,46 @@ export interface NewPendingEdit {
     baseValue: Json;
 }
 
-/** Outbox counts of one org. */
+/** Open work of one object of one org (see {@link PendingEditsRepository.countsByObject}). */
 export interface OutboxCountsRow {
+    orgId: string;
+    objectApiName: string;
     pending: number;
     inFlight: number;
     failed: number;
+    /** Edits parked on a conflict. */
     conflict: number;
+    /** Conflicts waiting for a person. */
+    openConflicts: number;
 }
+
+/** Sums count rows (an org's total, or every org's). */
+export function sumCounts(rows: readonly OutboxCountsRow[]): Omit<OutboxCountsRow, 'orgId' | 'objectApiName'> {
+    const total = { pending: 0, inFlight: 0, failed: 0, conflict: 0, openConflicts: 0 };
+    for (const r of rows) {
+        total.pending += r.pending;
+        total.inFlight += r.inFlight;
+        total.failed += r.failed;
+        total.conflict += r.conflict;
+        total.openConflicts += r.openConflicts;
+    }
+    return total;
+}
+
+/** An outbox row's new state. */
+export interface EditUpdate {
+    id: string;
+    status: EditStatus;
+    nextAttemptAt?: Date | null;
+    errorCode?: string | null;
+    errorMessage?: string | null;
+    /** New base value (the Salesforce value the edit is now based on); undefined leaves it. */
+    baseValue?: unknown;
+    /** New attempt count (an attempt the circuit breaker kept from being made is given back); undefined leaves it. */
+    attempts?: number;
+}
+
+const byId = (a: { id: string }, b: { id: string }): number => (BigInt(a.id) < BigInt(b.id) ? -1 : 1);
 
 /** The latest outbox row of each record+field (sync state of records). */
 export interface LatestEditState {
@@ -75,19 +108,9 @@ export class PendingEditsRepository {
         return row ? toPendingEdit(row) : null;
     }
 
-    /** The org's rows for a record, oldest first. */
-    async listForRecord(orgId: string, sfId: string): Promise<PendingEdit[]> {
-        return (
-            await rows(this.m, 'SELECT * FROM pending_edits WHERE org_id = $1 AND sf_id = $2 ORDER BY id', [
-                orgId,
-                sfId
-            ])
-        ).map(toPendingEdit);
-    }
-
     /**
      * Claims up to `limit` due pending rows for sending (`FOR UPDATE SKIP LOCKED`, so several flushers never take
-     * the same row): they become `in_flight`, attempts + 1, sent_at = now.
+     * the same row): they become `in_flight`, attempts + 1, sent_at = now. Oldest first.
      */
     async claimDue(orgId: string, limit: number): Promise<PendingEdit[]> {
         return (
@@ -101,60 +124,62 @@ export class PendingEditsRepository {
             )
         )
             .map(toPendingEdit)
-            .sort((a, b) => Number(a.id) - Number(b.id));
+            .sort(byId);
     }
 
-    /** Marks rows written to Salesforce. */
-    async markSucceeded(orgId: string, ids: string[]): Promise<void> {
-        if (ids.length === 0) return;
+    /** Rows left `in_flight` (by a process that died mid-flush), locked so only one recoverer takes them. */
+    async claimOrphans(orgId: string): Promise<PendingEdit[]> {
+        return (
+            await rows(
+                this.m,
+                `SELECT * FROM pending_edits WHERE org_id = $1 AND status = 'in_flight' ORDER BY id FOR UPDATE SKIP LOCKED`,
+                [orgId]
+            )
+        ).map(toPendingEdit);
+    }
+
+    /** Open (pending or in-flight) rows of these records, oldest first, locked for the caller's transaction. */
+    async openForRecords(orgId: string, sfIds: string[]): Promise<PendingEdit[]> {
+        if (sfIds.length === 0) return [];
+        return (
+            await rows(
+                this.m,
+                `SELECT * FROM pending_edits WHERE org_id = $1 AND sf_id = ANY($2) AND status IN ('pending', 'in_flight')
+                 ORDER BY id FOR UPDATE`,
+                [orgId, sfIds]
+            )
+        ).map(toPendingEdit);
+    }
+
+    /** Writes the new states of outbox rows in one statement (the flusher's and the inbound apply's results). */
+    async applyUpdates(orgId: string, updates: readonly EditUpdate[]): Promise<void> {
+        if (updates.length === 0) return;
+        const payload = updates.map((u) => ({
+            id: u.id,
+            status: u.status,
+            next_attempt_at: u.nextAttemptAt ? u.nextAttemptAt.toISOString() : null,
+            error_code: u.errorCode ?? null,
+            error_message: u.errorMessage ?? null,
+            set_base: u.baseValue !== undefined,
+            attempts: u.attempts ?? null,
+            base_value: u.baseValue === undefined ? null : u.baseValue
+        }));
         await rows(
             this.m,
-            `UPDATE pending_edits SET status = 'succeeded', error_code = NULL, error_message = NULL, updated_at = now()
-             WHERE org_id = $1 AND id = ANY($2::bigint[])`,
-            [orgId, ids]
+            `UPDATE pending_edits e SET
+               status = x.status,
+               next_attempt_at = COALESCE(x.next_attempt_at, e.next_attempt_at),
+               error_code = x.error_code,
+               error_message = x.error_message,
+               base_value = CASE WHEN x.set_base THEN x.base_value ELSE e.base_value END,
+               attempts = COALESCE(x.attempts, e.attempts),
+               updated_at = now()
+             FROM jsonb_to_recordset($2::jsonb) AS x(id bigint, status text, next_attempt_at timestamptz, error_code text,
+                                                     error_message text, set_base boolean, base_value jsonb,
+                                                     attempts int)
+             WHERE e.org_id = $1 AND e.id = x.id`,
+            [orgId, JSON.stringify(payload)]
         );
-    }
-
-    /** Marks a row failed for good, keeping Salesforce's code and message. */
-    async markFailed(orgId: string, id: string, errorCode: string, errorMessage: string): Promise<void> {
-        await rows(
-            this.m,
-            `UPDATE pending_edits SET status = 'failed', error_code = $3, error_message = $4, updated_at = now()
-             WHERE org_id = $1 AND id = $2`,
-            [orgId, id, errorCode, errorMessage]
-        );
-    }
-
-    /** Puts a row back to `pending` for a later attempt (retryable failure). */
-    async scheduleRetry(orgId: string, id: string, at: Date, errorCode: string, errorMessage: string): Promise<void> {
-        await rows(
-            this.m,
-            `UPDATE pending_edits SET status = 'pending', next_attempt_at = $3, error_code = $4, error_message = $5,
-                    updated_at = now()
-             WHERE org_id = $1 AND id = $2`,
-            [orgId, id, at, errorCode, errorMessage]
-        );
-    }
-
-    /** Sets a row's status (e.g. `conflict`, `superseded`). */
-    async setStatus(orgId: string, id: string, status: EditStatus): Promise<void> {
-        await rows(this.m, 'UPDATE pending_edits SET status = $3, updated_at = now() WHERE org_id = $1 AND id = $2', [
-            orgId,
-            id,
-            status
-        ]);
-    }
-
-    /** After a crash: rows left `in_flight` longer than `olderThanMs` go back to `pending`. Returns their ids. */
-    async releaseStale(orgId: string, olderThanMs: number): Promise<string[]> {
-        const released = await rows(
-            this.m,
-            `UPDATE pending_edits SET status = 'pending', updated_at = now()
-             WHERE org_id = $1 AND status = 'in_flight' AND sent_at < now() - ($2::int * interval '1 millisecond')
-             RETURNING id`,
-            [orgId, olderThanMs]
-        );
-        return released.map((r) => String(r.id));
     }
 
     /** Failed rows, newest first. */
@@ -191,19 +216,44 @@ export class PendingEditsRepository {
         }));
     }
 
-    /** Outbox counts of the org, optionally of one object. */
-    async counts(orgId: string, objectApiName?: string): Promise<OutboxCountsRow> {
-        const [row] = await rows(
-            this.m,
-            `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
-                    count(*) FILTER (WHERE status = 'in_flight')::int AS in_flight,
-                    count(*) FILTER (WHERE status = 'failed')::int AS failed,
-                    count(*) FILTER (WHERE status = 'conflict')::int AS conflict
-             FROM pending_edits WHERE org_id = $1 AND status IN ('pending','in_flight','failed','conflict')
-               AND ($2::text IS NULL OR object_api_name = $2)`,
-            [orgId, objectApiName ?? null]
-        );
-        return { pending: row.pending, inFlight: row.in_flight, failed: row.failed, conflict: row.conflict };
+    /**
+     * The one count of open work: pending (incl. in flight), failed and conflicted edits and open conflicts, per org
+     * and object — for the status API, Sync_Status__c and /metrics alike. `orgId` null counts every org.
+     */
+    async countsByObject(orgId: string | null): Promise<OutboxCountsRow[]> {
+        return (
+            await rows(
+                this.m,
+                `WITH e AS (
+                   SELECT org_id, object_api_name,
+                          count(*) FILTER (WHERE status = 'pending')::int AS pending,
+                          count(*) FILTER (WHERE status = 'in_flight')::int AS in_flight,
+                          count(*) FILTER (WHERE status = 'failed')::int AS failed,
+                          count(*) FILTER (WHERE status = 'conflict')::int AS conflict
+                   FROM pending_edits WHERE ($1::uuid IS NULL OR org_id = $1)
+                     AND status IN ('pending', 'in_flight', 'failed', 'conflict')
+                   GROUP BY 1, 2
+                 ), c AS (
+                   SELECT org_id, object_api_name, count(*)::int AS open_conflicts FROM conflicts
+                   WHERE ($1::uuid IS NULL OR org_id = $1) AND status = 'open' GROUP BY 1, 2
+                 )
+                 SELECT COALESCE(e.org_id, c.org_id) AS org_id, COALESCE(e.object_api_name, c.object_api_name) AS object_api_name,
+                        COALESCE(e.pending, 0) AS pending, COALESCE(e.in_flight, 0) AS in_flight,
+                        COALESCE(e.failed, 0) AS failed, COALESCE(e.conflict, 0) AS conflict,
+                        COALESCE(c.open_conflicts, 0) AS open_conflicts
+                 FROM e FULL JOIN c ON c.org_id = e.org_id AND c.object_api_name = e.object_api_name
+                 ORDER BY 1, 2`,
+                [orgId]
+            )
+        ).map((r) => ({
+            orgId: String(r.org_id),
+            objectApiName: String(r.object_api_name),
+            pending: r.pending,
+            inFlight: r.in_flight,
+            failed: r.failed,
+            conflict: r.conflict,
+            openConflicts: r.open_conflicts
+        }));
     }
 
     /** When the org's last edit reached Salesforce, or null. */
@@ -224,46 +274,48 @@ export interface NewConflict {
     sfId: string;
     fieldKey: string;
     salesforceField: string | null;
-    statisfyValue: Json;
-    salesforceValue: Json;
-    baseValue: Json;
+    statisfyValue: unknown;
+    salesforceValue: unknown;
+    baseValue: unknown;
     policy: ConflictPolicy;
-    editId?: string | null;
-    /** Policies other than Manual decide at once: the conflict is recorded already resolved. */
-    resolution?: string | null;
-    resolvedBy?: string | null;
+    /** Policies other than Manual decide at once: the conflict is recorded already `resolved`. */
+    status: 'open' | 'resolved';
+    resolution: string | null;
+    editId: string | null;
 }
 
 /** Conflicts. */
 export class ConflictsRepository {
     constructor(private readonly m: EntityManager) {}
 
-    /** Records a conflict (open, or resolved at once when `resolution` is given). */
-    async create(orgId: string, input: NewConflict): Promise<Conflict> {
-        const resolved = input.resolution != null;
-        const [row] = await rows(
+    /** Records conflicts in one statement (open, or resolved at once by the policy). */
+    async insertMany(orgId: string, conflicts: readonly NewConflict[]): Promise<void> {
+        if (conflicts.length === 0) return;
+        const payload = conflicts.map((c) => ({
+            object_api_name: c.objectApiName,
+            sf_id: c.sfId,
+            field_key: c.fieldKey,
+            salesforce_field: c.salesforceField,
+            statisfy_value: c.statisfyValue ?? null,
+            salesforce_value: c.salesforceValue ?? null,
+            base_value: c.baseValue ?? null,
+            policy: c.policy,
+            status: c.status,
+            resolution: c.resolution,
+            edit_id: c.editId
+        }));
+        await rows(
             this.m,
-            `INSERT INTO conflicts (org_id, object_api_name, sf_id, field_key, salesforce_field, statisfy_value,
-                                    salesforce_value, base_value, policy, status, resolution, edit_id, resolved_at, resolved_by)
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING *`,
-            [
-                orgId,
-                input.objectApiName,
-                input.sfId,
-                input.fieldKey,
-                input.salesforceField,
-                jsonParam(input.statisfyValue),
-                jsonParam(input.salesforceValue),
-                jsonParam(input.baseValue),
-                input.policy,
-                resolved ? 'resolved' : 'open',
-                input.resolution ?? null,
-                input.editId ?? null,
-                resolved ? new Date() : null,
-                resolved ? (input.resolvedBy ?? 'policy') : null
-            ]
+            `INSERT INTO conflicts (org_id, object_api_name, sf_id, field_key, salesforce_field, statisfy_value, salesforce_value,
+                                    base_value, policy, status, resolution, edit_id, resolved_at, resolved_by)
+             SELECT $1, x.object_api_name, x.sf_id, x.field_key, x.salesforce_field, x.statisfy_value, x.salesforce_value,
+                    x.base_value, x.policy, x.status, x.resolution, x.edit_id,
+                    CASE WHEN x.status = 'resolved' THEN now() END, CASE WHEN x.status = 'resolved' THEN 'policy' END
+             FROM jsonb_to_recordset($2::jsonb) AS x(object_api_name text, sf_id text, field_key text, salesforce_field text,
+                  statisfy_value jsonb, salesforce_value jsonb, base_value jsonb, policy text, status text, resolution text,
+                  edit_id bigint)`,
+            [orgId, JSON.stringify(payload)]
         );
-        return toConflict(row);
     }
 
     /** One conflict of the org, or null; `forUpdate` locks it. */
@@ -313,16 +365,5 @@ export class ConflictsRepository {
             [orgId, id, resolution, resolvedBy]
         );
         return row ? toConflict(row) : null;
-    }
-
-    /** Number of open conflicts, optionally of one object. */
-    async countOpen(orgId: string, objectApiName?: string): Promise<number> {
-        const [row] = await rows(
-            this.m,
-            `SELECT count(*)::int AS n FROM conflicts WHERE org_id = $1 AND status = 'open'
-               AND ($2::text IS NULL OR object_api_name = $2)`,
-            [orgId, objectApiName ?? null]
-        );
-        return row.n;
     }
 }

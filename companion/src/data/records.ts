@@ -63,11 +63,41 @@ export class RecordsRepository {
         return row ? toRecord(row) : null;
     }
 
-    /** Several records of the org by id. */
-    async getMany(orgId: string, sfIds: string[]): Promise<RecordRow[]> {
+    /**
+     * Several records of the org by id, ordered by id; `forUpdate` locks them for the caller's transaction (the
+     * inbound apply and the flusher's result write lock the records they change, always in id order).
+     */
+    async getMany(
+        orgId: string,
+        sfIds: readonly string[],
+        options: { forUpdate?: boolean } = {}
+    ): Promise<RecordRow[]> {
         if (sfIds.length === 0) return [];
-        return (await rows(this.m, 'SELECT * FROM records WHERE org_id = $1 AND sf_id = ANY($2)', [orgId, sfIds])).map(
-            toRecord
+        return (
+            await rows(
+                this.m,
+                `SELECT * FROM records WHERE org_id = $1 AND sf_id = ANY($2) ORDER BY sf_id${options.forUpdate ? ' FOR UPDATE' : ''}`,
+                [orgId, Array.from(new Set(sfIds))]
+            )
+        ).map(toRecord);
+    }
+
+    /** Merges Salesforce values (and optionally Statisfy values) into stored records, in one statement. */
+    async mergeValues(
+        orgId: string,
+        updates: readonly { sfId: string; sfValues: Record<string, unknown>; fields?: Record<string, unknown> }[]
+    ): Promise<void> {
+        if (updates.length === 0) return;
+        await rows(
+            this.m,
+            `UPDATE records r SET sf_values = r.sf_values || x.sf_values, fields = r.fields || COALESCE(x.fields, '{}'::jsonb),
+                                  updated_at = now()
+             FROM jsonb_to_recordset($2::jsonb) AS x(sf_id text, sf_values jsonb, fields jsonb)
+             WHERE r.org_id = $1 AND r.sf_id = x.sf_id`,
+            [
+                orgId,
+                JSON.stringify(updates.map((u) => ({ sf_id: u.sfId, sf_values: u.sfValues, fields: u.fields ?? null })))
+            ]
         );
     }
 
@@ -187,17 +217,6 @@ export class RecordsRepository {
             [orgId, JSON.stringify(payload)]
         );
         return written.length;
-    }
-
-    /** Flags records deleted in Salesforce. */
-    async markDeleted(orgId: string, sfIds: string[], deleted = true): Promise<number> {
-        if (sfIds.length === 0) return 0;
-        const done = await rows(
-            this.m,
-            'UPDATE records SET deleted = $3, updated_at = now() WHERE org_id = $1 AND sf_id = ANY($2) RETURNING 1',
-            [orgId, sfIds, deleted]
-        );
-        return done.length;
     }
 
     /** Number of live records of an object. */

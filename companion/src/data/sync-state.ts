@@ -28,11 +28,6 @@ export class EventCheckpointsRepository {
         );
     }
 
-    /** Forgets a channel's replay id (e.g. after it was refused as expired). */
-    async clear(orgId: string, channel: string): Promise<void> {
-        await rows(this.m, 'DELETE FROM event_checkpoints WHERE org_id = $1 AND channel = $2', [orgId, channel]);
-    }
-
     /** When any of the org's checkpoints last moved (last inbound activity), or null. */
     async lastUpdatedAt(orgId: string): Promise<Date | null> {
         const [row] = await rows(this.m, 'SELECT max(updated_at) AS at FROM event_checkpoints WHERE org_id = $1', [
@@ -55,15 +50,19 @@ export class ProcessedEventsRepository {
              ON CONFLICT DO NOTHING RETURNING event_uuid`,
             [orgId, eventUuids]
         );
-        return new Set(inserted.map((r) => String(r.event_uuid)));
+        return new Set(inserted.map((r) => String(r.event_uuid).toLowerCase()));
     }
 
-    /** Deletes ids older than the event retention window. */
-    async prune(orgId: string, olderThan: Date): Promise<number> {
+    /**
+     * Deletes ids older than `hours` (the event retention window: an event past it can never be delivered again, so
+     * its id is no longer needed for dedupe). The age is computed in the database, never against a JS clock.
+     */
+    async prune(orgId: string, hours: number): Promise<number> {
         const done = await rows(
             this.m,
-            'DELETE FROM processed_events WHERE org_id = $1 AND processed_at < $2 RETURNING 1',
-            [orgId, olderThan]
+            `DELETE FROM processed_events WHERE org_id = $1 AND processed_at < now() - ($2::int * interval '1 hour')
+             RETURNING 1`,
+            [orgId, hours]
         );
         return done.length;
     }

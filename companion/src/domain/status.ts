@@ -2,7 +2,7 @@
  * Sync status and errors, aggregated from the tables (and, when the engine runs in this process, its live view).
  */
 import type { DataSource } from 'typeorm';
-import { createRepositories } from '../data';
+import { createRepositories, sumCounts } from '../data';
 import type { Actor } from './context';
 import type { EngineOrgStatus, SyncEngine } from './ports';
 import { syncErrorView, type SyncErrorView } from './views';
@@ -51,9 +51,8 @@ export async function syncStatus(
     const repos = createRepositories(dataSource.manager);
     const orgId = actor.orgId;
     const org = await repos.orgs.get(orgId);
-    const [counts, conflicts, lastInbound, lastOutbound, lastFull, calls, objects, engineStatus] = await Promise.all([
-        repos.pendingEdits.counts(orgId),
-        repos.conflicts.countOpen(orgId),
+    const [countRows, lastInbound, lastOutbound, lastFull, calls, objects, engineStatus] = await Promise.all([
+        repos.pendingEdits.countsByObject(orgId),
         repos.eventCheckpoints.lastUpdatedAt(orgId),
         repos.pendingEdits.lastSucceededAt(orgId),
         repos.syncRuns.lastSucceeded(orgId, ['import', 'reconcile']),
@@ -63,14 +62,14 @@ export async function syncStatus(
             ? engine.status(orgId).catch((e: unknown) => ({ error: String((e as Error)?.message ?? e) }))
             : null
     ]);
+    const counts = sumCounts(countRows);
     const lastInboundRun = await repos.syncRuns.lastSucceeded(orgId, ['inbound']);
     const latestInbound =
         [lastInbound, lastInboundRun?.finishedAt ?? null].filter(Boolean).sort((a, b) => +b! - +a!)[0] ?? null;
     const perObject = await Promise.all(
         objects.map(async (o) => {
-            const [c, open, out, full] = await Promise.all([
-                repos.pendingEdits.counts(orgId, o.objectApiName),
-                repos.conflicts.countOpen(orgId, o.objectApiName),
+            const c = sumCounts(countRows.filter((r) => r.objectApiName === o.objectApiName));
+            const [out, full] = await Promise.all([
                 repos.pendingEdits.lastSucceededAt(orgId, o.objectApiName),
                 repos.syncRuns.lastSucceeded(orgId, ['import', 'reconcile'], o.objectApiName)
             ]);
@@ -80,7 +79,7 @@ export async function syncStatus(
                 syncToSalesforce: o.syncToSalesforce,
                 pendingCount: c.pending + c.inFlight,
                 failedCount: c.failed,
-                conflictCount: open,
+                conflictCount: c.openConflicts,
                 lastOutboundAt: iso(out),
                 lastFullSyncAt: iso(full?.finishedAt)
             };
@@ -101,7 +100,7 @@ export async function syncStatus(
         pendingCount: counts.pending + counts.inFlight,
         inFlightCount: counts.inFlight,
         failedCount: counts.failed,
-        conflictCount: conflicts,
+        conflictCount: counts.openConflicts,
         apiUsage: { callsLast24h: calls, used: usage?.used ?? null, max: usage?.max ?? null },
         engine: engineStatus,
         objects: perObject

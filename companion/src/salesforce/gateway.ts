@@ -4,9 +4,15 @@
  * call it makes and reads `conn.limitInfo` (Sforce-Limit-Info) after each one, for pacing and metrics.
  */
 import type { Connection } from 'jsforce';
-import type { RecordResult, SalesforceError } from '../sync/classify';
-import { chunk, CompositePlan, MAX_COLLECTION_SIZE, RecordWrite } from '../sync/plan';
-import type { ApiUsage } from '../sync/pacing';
+import {
+    chunk,
+    MAX_COLLECTION_SIZE,
+    type ApiUsage,
+    type CompositePlan,
+    type RecordResult,
+    type RecordWrite,
+    type SalesforceError
+} from './wire';
 
 /** A record as SOQL returns it (attributes dropped by callers). */
 export type SfRecord = Record<string, unknown> & { Id?: string };

@@ -8,7 +8,7 @@
  */
 import type { Connection } from 'jsforce';
 import { StreamingExtension } from 'jsforce/lib/api/streaming';
-import type { ChannelEvent } from './inbound';
+import type { ChannelEvent } from '../domain/sync/inbound-batch';
 
 type FayeMessage = {
     channel: string;

@@ -60,7 +60,9 @@ async function giveUpFailedEdit(dataSource: DataSource, actor: Actor, id: string
             value = record.sfValues[edit.salesforceField] ?? null;
             await repos.records.mergeFields(actor.orgId, edit.sfId, { [edit.fieldKey]: value });
         }
-        await repos.pendingEdits.setStatus(actor.orgId, id, 'superseded');
+        await repos.pendingEdits.applyUpdates(actor.orgId, [
+            { id, status: 'superseded', errorCode: edit.errorCode, errorMessage: edit.errorMessage }
+        ]);
         await repos.auditLog.append(actor.orgId, {
             actor: actor.name,
             action: keepSalesforce ? 'edit.keep_salesforce' : 'edit.discard',

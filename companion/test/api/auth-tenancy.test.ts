@@ -6,6 +6,7 @@ import { apiRoutes } from '../../src/api/routes';
 import type { Repositories } from '../../src/data';
 import { apiClient, startTestCompanion, type TestCompanion } from '../support/companion';
 import { seedAccount, seedObjects, seedOrg, type SeededOrg } from '../support/factories';
+import { outboxOf, recordConflict, setEdits } from '../support/inspect';
 
 let t: TestCompanion;
 let a: SeededOrg;
@@ -22,7 +23,7 @@ async function snapshotOf(repos: Repositories, orgId: string, recordId: string) 
         objects: await repos.syncObjects.list(orgId),
         fields: await repos.fieldMappings.listForOrg(orgId),
         record: await repos.records.get(orgId, recordId),
-        outbox: await repos.pendingEdits.listForRecord(orgId, recordId),
+        outbox: await outboxOf(t.companion.dataSource.manager, orgId, recordId),
         conflicts: await repos.conflicts.list(orgId, { limit: 100, offset: 0 }),
         tokens: (await repos.apiTokens.list(orgId)).map((x) => ({ ...x, lastUsedAt: null })),
         audit: await repos.auditLog.list(orgId, { limit: 100, offset: 0 })
@@ -53,9 +54,13 @@ beforeAll(async () => {
         newValue: 1,
         baseValue: 2
     });
-    await t.repos.pendingEdits.markFailed(b.org.id, failed.edit.id, 'SECRET-B-CODE', 'SECRET-B failure');
+    await setEdits(t.companion.dataSource.manager, b.org.id, [failed.edit.id], {
+        status: 'failed',
+        errorCode: 'SECRET-B-CODE',
+        errorMessage: 'SECRET-B failure'
+    });
     bConflict = (
-        await t.repos.conflicts.create(b.org.id, {
+        await recordConflict(t.companion.dataSource.manager, b.org.id, {
             objectApiName: 'Account',
             sfId: bRecord,
             fieldKey: 'Account.Name',

@@ -6,6 +6,7 @@ import type { CompanionServices } from '../../src/app';
 import { createSyncEngine, type StatisfySyncEngine } from '../../src/sync/engine';
 import { apiClient, startTestCompanion, type TestCompanion } from '../support/companion';
 import { seedAccount, seedObjects, seedOrg, type SeededOrg } from '../support/factories';
+import { countsOf, outboxOf, recordConflict, setEdits } from '../support/inspect';
 
 let t: TestCompanion;
 let org: SeededOrg;
@@ -33,11 +34,11 @@ async function seedConflict(value = 'Statisfy name', sfValue = 'Salesforce name'
         newValue: value,
         baseValue: 'Base name'
     });
-    await t.repos.pendingEdits.setStatus(org.org.id, edit.edit.id, 'conflict');
+    await setEdits(t.companion.dataSource.manager, org.org.id, [edit.edit.id], { status: 'conflict' });
     await t.repos.records.upsertMany(org.org.id, [
         { objectApiName: 'Account', sfId: account.sfId, fields: { 'Account.Name': value }, sfValues: { Name: sfValue } }
     ]);
-    const conflict = await t.repos.conflicts.create(org.org.id, {
+    const conflict = await recordConflict(t.companion.dataSource.manager, org.org.id, {
         objectApiName: 'Account',
         sfId: account.sfId,
         fieldKey: 'Account.Name',
@@ -86,9 +87,9 @@ describe('conflicts', () => {
         });
         expect(res.body.outcome).toEqual({ status: 'applied', value: 'Salesforce name' });
         expect((await t.repos.records.get(org.org.id, account.sfId))!.fields['Account.Name']).toBe('Salesforce name');
-        expect((await t.repos.pendingEdits.listForRecord(org.org.id, account.sfId)).map((e) => e.status)).toEqual([
-            'conflict'
-        ]);
+        expect((await outboxOf(t.companion.dataSource.manager, org.org.id, account.sfId)).map((e) => e.status)).toEqual(
+            ['conflict']
+        );
         const [entry] = await t.repos.auditLog.list(org.org.id, {
             limit: 1,
             offset: 0,
@@ -108,7 +109,7 @@ describe('conflicts', () => {
         });
         expect(res.status).toBe(200);
         expect(res.body.outcome).toMatchObject({ status: 'queued', value: 'Ours' });
-        const rows = await t.repos.pendingEdits.listForRecord(org.org.id, account.sfId);
+        const rows = await outboxOf(t.companion.dataSource.manager, org.org.id, account.sfId);
         expect(rows.at(-1)).toMatchObject({
             status: 'pending',
             newValue: 'Ours',
@@ -158,12 +159,11 @@ describe('sync', () => {
             newValue: -1,
             baseValue: 1000
         });
-        await t.repos.pendingEdits.markFailed(
-            org.org.id,
-            edit.id,
-            'FIELD_CUSTOM_VALIDATION_EXCEPTION',
-            'Revenue cannot be negative'
-        );
+        await setEdits(t.companion.dataSource.manager, org.org.id, [edit.id], {
+            status: 'failed',
+            errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+            errorMessage: 'Revenue cannot be negative'
+        });
         const res = await apiClient(t.url, org.tokens.viewer).get('/api/v1/sync/errors?limit=5');
         expect(res.status).toBe(200);
         expect(res.body.items[0]).toMatchObject({
@@ -183,12 +183,12 @@ describe('sync', () => {
         await t.repos.eventCheckpoints.set(org.org.id, '/event/Record_Change__e', '42');
         const res = await apiClient(t.url, org.tokens.viewer).get('/api/v1/sync/status');
         expect(res.status).toBe(200);
-        const counts = await t.repos.pendingEdits.counts(org.org.id);
+        const counts = await countsOf(t.companion.dataSource.manager, org.org.id);
         expect(res.body).toMatchObject({
             connection: { state: 'new', orgName: org.org.name },
             pendingCount: counts.pending + counts.inFlight,
             failedCount: counts.failed,
-            conflictCount: await t.repos.conflicts.countOpen(org.org.id),
+            conflictCount: counts.openConflicts,
             lastFullSyncAt: expect.any(String),
             lastInboundAt: expect.any(String),
             apiUsage: { callsLast24h: 3, used: null, max: null },

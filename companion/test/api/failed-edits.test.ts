@@ -5,6 +5,7 @@
  */
 import { apiClient, startTestCompanion, type TestCompanion } from '../support/companion';
 import { seedAccount, seedObjects, seedOrg, type SeededOrg } from '../support/factories';
+import { setEdits } from '../support/inspect';
 
 let t: TestCompanion;
 let org: SeededOrg;
@@ -25,7 +26,11 @@ async function failedRevenueEdit(value: number) {
         fields: { 'Account.AnnualRevenue': value }
     });
     const editId = res.body.fields['Account.AnnualRevenue'].editId as string;
-    await t.repos.pendingEdits.markFailed(org.org.id, editId, 'FIELD_CUSTOM_VALIDATION_EXCEPTION', 'Too much');
+    await setEdits(t.companion.dataSource.manager, org.org.id, [editId], {
+        status: 'failed',
+        errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+        errorMessage: 'Too much'
+    });
     return { sfId: account.sfId, editId };
 }
 

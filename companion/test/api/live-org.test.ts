@@ -4,6 +4,7 @@
  * live connection; and PATCH latency is measured while the engine flushes.
  */
 import { startE2E, waitFor, type E2E } from '../e2e/harness';
+import { countsOf } from '../support/inspect';
 
 let e2e: E2E;
 
@@ -114,7 +115,7 @@ describe('with a connected org', () => {
         // A guard against pathological regressions only: the machine running the tests may be shared and busy.
         expect(p50).toBeLessThan(300);
         await waitFor(
-            async () => (await e2e.app.repos.pendingEdits.counts(e2e.orgId)).pending === 0,
+            async () => (await countsOf(e2e.app.companion.dataSource.manager, e2e.orgId)).pending === 0,
             20_000,
             'the outbox to drain'
         );

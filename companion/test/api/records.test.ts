@@ -4,6 +4,7 @@
  */
 import { apiClient, startTestCompanion, type TestCompanion } from '../support/companion';
 import { seedAccount, seedObjects, seedOrg, seedPlan, type SeededOrg } from '../support/factories';
+import { outboxOf, setEdits } from '../support/inspect';
 
 let t: TestCompanion;
 let org: SeededOrg;
@@ -16,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 const editor = () => apiClient(t.url, org.tokens.editor);
-const outbox = (sfId: string) => t.repos.pendingEdits.listForRecord(org.org.id, sfId);
+const outbox = (sfId: string) => outboxOf(t.companion.dataSource.manager, org.org.id, sfId);
 
 describe('PATCH /api/v1/objects/:object/records/:id', () => {
     it('When an editable Salesforce field is edited on an object with Sync to Salesforce on, then it is queued with the last known Salesforce value as base', async () => {
@@ -202,9 +203,11 @@ describe('PATCH /api/v1/objects/:object/records/:id', () => {
             ['pending', 7]
         ]);
         // Leave the outbox as the other tests expect it.
-        await t.repos.pendingEdits.markSucceeded(
+        await setEdits(
+            t.companion.dataSource.manager,
             org.org.id,
-            claimed.map((c) => c.id)
+            claimed.map((c) => c.id),
+            { status: 'succeeded' }
         );
     });
 
@@ -330,12 +333,11 @@ describe('GET /api/v1/objects/:object/records', () => {
         });
         const rows = await outbox(account.sfId);
         const nameRow = rows.find((r) => r.fieldKey === 'Account.Name')!;
-        await t.repos.pendingEdits.markFailed(
-            org.org.id,
-            nameRow.id,
-            'FIELD_CUSTOM_VALIDATION_EXCEPTION',
-            'Name must not be Boom'
-        );
+        await setEdits(t.companion.dataSource.manager, org.org.id, [nameRow.id], {
+            status: 'failed',
+            errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+            errorMessage: 'Name must not be Boom'
+        });
         const res = await apiClient(t.url, org.tokens.viewer).get(`/api/v1/objects/Account/records/${account.sfId}`);
         expect(res.status).toBe(200);
         expect(res.body.sync).toEqual({

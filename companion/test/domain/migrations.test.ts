@@ -1,4 +1,4 @@
-import { createDataSource, migrateWithLock, migrationsDone } from '../../src/db/datasource';
+import { createDataSource, migrateWithLock, migrationsDone } from '../../src/data/db/datasource';
 import { createTestDatabase } from '../support/postgres';
 
 describe('migrations', () => {

@@ -6,6 +6,7 @@ import { createRepositories, PendingEditsRepository } from '../../src/data';
 import { editRecord } from '../../src/domain/records';
 import { openTestDataSource, type TestDataContext } from '../support/datasource';
 import { seedAccount, seedObjects, seedOrg, sfId, type SeededOrg } from '../support/factories';
+import { countsOf, outboxOf, setEdits } from '../support/inspect';
 
 let ctx: TestDataContext;
 let org: SeededOrg;
@@ -47,8 +48,13 @@ describe('records', () => {
         expect(row.sfValues).toEqual({ Name: 'B', Industry: 'Banking' });
         expect(row.systemModstamp!.toISOString()).toBe('2026-01-02T00:00:00.000Z');
         expect(await ctx.repos.records.get(other.org.id, id)).toBeNull();
-        expect(await ctx.repos.records.markDeleted(other.org.id, [id])).toBe(0);
-        expect(await ctx.repos.records.markDeleted(org.org.id, [id])).toBe(1);
+        await ctx.repos.records.upsertMany(other.org.id, [
+            { objectApiName: 'Account', sfId: id, fields: {}, deleted: true }
+        ]);
+        expect((await ctx.repos.records.get(org.org.id, id))!.deleted).toBe(false);
+        await ctx.repos.records.upsertMany(org.org.id, [
+            { objectApiName: 'Account', sfId: id, fields: {}, deleted: true }
+        ]);
         expect((await ctx.repos.records.page(org.org.id, 'Account', { limit: 10, q: id })).items).toEqual([]);
     });
 });
@@ -71,9 +77,9 @@ describe('outbox', () => {
         const ids = [...a, ...b].map((e) => e.id);
         expect(new Set(ids).size).toBe(ids.length);
         expect(ids.length).toBe(40);
-        expect((await ctx.repos.pendingEdits.counts(org.org.id)).inFlight).toBe(40);
+        expect((await countsOf(ctx.dataSource.manager, org.org.id)).inFlight).toBe(40);
         expect(await ctx.repos.pendingEdits.claimDue(other.org.id, 100)).toEqual([]);
-        await ctx.repos.pendingEdits.markSucceeded(org.org.id, ids);
+        await setEdits(ctx.dataSource.manager, org.org.id, ids, { status: 'succeeded' });
     });
 
     it('When a retry is scheduled, then the row is not due before its time', async () => {
@@ -89,19 +95,18 @@ describe('outbox', () => {
         const [claimed] = await ctx.repos.pendingEdits.claimDue(org.org.id, 10);
         expect(claimed.id).toBe(edit.id);
         expect(claimed.attempts).toBe(1);
-        await ctx.repos.pendingEdits.scheduleRetry(
-            org.org.id,
-            edit.id,
-            new Date(Date.now() + 60_000),
-            'UNABLE_TO_LOCK_ROW',
-            'locked'
-        );
+        await setEdits(ctx.dataSource.manager, org.org.id, [edit.id], {
+            status: 'pending',
+            nextAttemptAt: new Date(Date.now() + 60_000),
+            errorCode: 'UNABLE_TO_LOCK_ROW',
+            errorMessage: 'locked'
+        });
         expect(await ctx.repos.pendingEdits.claimDue(org.org.id, 10)).toEqual([]);
         expect((await ctx.repos.pendingEdits.get(org.org.id, edit.id))!).toMatchObject({
             status: 'pending',
             errorCode: 'UNABLE_TO_LOCK_ROW'
         });
-        await ctx.repos.pendingEdits.setStatus(org.org.id, edit.id, 'superseded');
+        await setEdits(ctx.dataSource.manager, org.org.id, [edit.id], { status: 'superseded' });
     });
 
     it('When the same field of a record is edited concurrently, then exactly one pending row remains and it holds one of the values', async () => {
@@ -115,7 +120,7 @@ describe('outbox', () => {
                 })
             )
         );
-        const rows = await ctx.repos.pendingEdits.listForRecord(org.org.id, account.sfId);
+        const rows = await outboxOf(ctx.dataSource.manager, org.org.id, account.sfId);
         const pending = rows.filter((r) => r.status === 'pending');
         expect(rows).toHaveLength(12);
         expect(pending).toHaveLength(1);

@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { startEmulator, type RunningEmulator } from '../../../emulator/src/server';
 import { createRepositories, type Repositories } from '../../src/data';
-import { createDataSource } from '../../src/db/datasource';
+import { createDataSource } from '../../src/data/db/datasource';
 import { apiClient } from '../support/companion';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { controlClient, KEY_FILE, TEST_ENGINE, waitFor } from './harness';
+import { outboxOf } from '../support/inspect';
 
 jest.setTimeout(240_000);
 let emu: RunningEmulator;
@@ -77,7 +78,7 @@ async function orgId(): Promise<string> {
 
 async function edits(org: string, ids: string[]) {
     const out = [];
-    for (const id of ids) out.push(...(await repos.pendingEdits.listForRecord(org, id)));
+    for (const id of ids) out.push(...(await outboxOf(ds.manager, org, id)));
     return out.filter((e) => e.fieldKey === 'Account.Phone');
 }
 

@@ -5,6 +5,7 @@
  */
 import { Connection } from 'jsforce';
 import { E2E, startE2E, waitFor } from './harness';
+import { outboxOf } from '../support/inspect';
 
 jest.setTimeout(180_000);
 let e: E2E;
@@ -152,7 +153,7 @@ it('a 503 storm opens the circuit after 5 consecutive failures; then no call is 
     expect(atOpen).toBe(5);
     await new Promise((r) => setTimeout(r, 3000));
     expect(await hits()).toBe(atOpen);
-    const edit = (await e.app.repos.pendingEdits.listForRecord(e.orgId, ids[3])).find(
+    const edit = (await outboxOf(e.app.companion.dataSource.manager, e.orgId, ids[3])).find(
         (x) => x.newValue === '+1 555 8888'
     );
     expect(edit).toMatchObject({ status: 'pending', errorCode: 'SERVER_UNAVAILABLE' });

@@ -4,6 +4,7 @@
  * and the emulator as the org.
  */
 import { E2E, startE2E, waitFor } from './harness';
+import { outboxOf } from '../support/inspect';
 
 jest.setTimeout(120_000);
 let e: E2E;
@@ -86,7 +87,7 @@ it('editing a field that is not Editable is refused with a clear error and chang
     await sleep(300);
     expect((await e.app.repos.records.get(e.orgId, id))?.fields).toEqual(localBefore?.fields);
     expect((await e.control.get('Account', id)).Phone).toBe(sfBefore.Phone);
-    const edits = await e.app.repos.pendingEdits.listForRecord(e.orgId, id);
+    const edits = await outboxOf(e.app.companion.dataSource.manager, e.orgId, id);
     expect(edits.filter((x) => x.fieldKey === 'Account.Phone' && x.newValue === '+1 555 0100')).toHaveLength(0);
 });
 

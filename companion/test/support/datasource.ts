@@ -2,7 +2,7 @@
  * A DataSource on a fresh test database, for tests of repositories and use cases without HTTP.
  */
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../../src/db/datasource';
+import { createDataSource } from '../../src/data/db/datasource';
 import { createRepositories, type Repositories } from '../../src/data';
 import { createTestDatabase, type TestDatabase } from './postgres';
 

@@ -14,8 +14,8 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createDataSource } from '../../src/db/datasource';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded';
+import { createDataSource } from '../../src/data/db/datasource';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/data/db/embedded';
 
 /** Environment variable carrying the admin URL from globalSetup to the test workers. */
 export const ADMIN_URL_ENV = 'STATISFY_TEST_PG_ADMIN_URL';

@@ -1,5 +1,5 @@
-import { CircuitBreaker } from '../../src/sync/circuit-breaker';
-import { pacingFor, parseLimitInfo } from '../../src/sync/pacing';
+import { CircuitBreaker } from '../../src/domain/sync/rules/circuit-breaker';
+import { pacingFor, parseLimitInfo } from '../../src/domain/sync/rules/pacing';
 
 describe('CircuitBreaker', () => {
     it('opens after 5 consecutive throttles and allows one probe per 30 s', () => {

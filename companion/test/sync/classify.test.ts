@@ -4,7 +4,7 @@ import {
     classifyRequestError,
     MAX_ATTEMPTS,
     nextRetry
-} from '../../src/sync/classify';
+} from '../../src/domain/sync/rules/classify';
 
 describe('classifyRecordResult', () => {
     it('succeeds on success', () => {

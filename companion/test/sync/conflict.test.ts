@@ -1,5 +1,5 @@
-import { classifyInboundField, decideConflict, isDivergence, OpenEdit } from '../../src/sync/conflict';
-import { sameValue } from '../../src/sync/values';
+import { classifyInboundField, decideConflict, isDivergence, OpenEdit } from '../../src/domain/sync/rules/conflict';
+import { sameValue } from '../../src/domain/sync/rules/values';
 
 const base = { baseValue: 'A', statisfyValue: 'S', editedAt: new Date(2000) };
 

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PackageNames } from '../../src/salesforce/names';
-import { applyEventBatch, ChannelEvent } from '../../src/sync/inbound';
+import { applyEventBatch, ChannelEvent } from '../../src/domain/sync/inbound-batch';
 import { openTestDataSource, TestDataContext } from '../support/datasource';
 
 const names = new PackageNames('');

@@ -1,4 +1,4 @@
-import { chunk, mergeEdits, planFlush, PlannableEdit } from '../../src/sync/plan';
+import { chunk, mergeEdits, planFlush, PlannableEdit } from '../../src/domain/sync/rules/plan';
 
 let seq = 0;
 function edit(sfId: string, field: string, value: unknown, objectApiName = 'Account', at = 1000): PlannableEdit {

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { BASE62, checksumSuffix } from '../store/ids';
 
 /**
  * Random characters in the alphabet Salesforce uses for session ids and refresh tokens
@@ -36,23 +37,6 @@ export function tokenSignature(idUrl: string, issuedAt: string, clientSecret: st
         .digest('base64');
 }
 
-const SUFFIX = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/** Appends Salesforce's 3-character case-safe suffix to a 15-character id. */
-export function to18(id15: string): string {
-    let out = id15;
-    for (let chunk = 0; chunk < 3; chunk++) {
-        let bits = 0;
-        for (let i = 0; i < 5; i++) {
-            const c = id15.charCodeAt(chunk * 5 + i);
-            if (c >= 65 && c <= 90) bits |= 1 << i;
-        }
-        out += SUFFIX[bits];
-    }
-    return out;
-}
-
 /**
  * A stable 18-character Profile id (key prefix `00e`) derived from the profile name, so the SOAP
  * `userInfo.profileId` is the same on every call and every restart.
@@ -61,7 +45,8 @@ export function profileIdFor(profileName: string): string {
     const digest = createHash('sha256').update(`profile:${profileName}`).digest();
     let body = '';
     for (let i = 0; i < 9; i++) body += BASE62[digest[i] % 62];
-    return to18(`00e5g0${body}`);
+    const id15 = `00e5g0${body}`;
+    return id15 + checksumSuffix(id15);
 }
 
 /** Formats a date the way Salesforce's REST and identity APIs do: `2024-01-31T12:00:00.000+0000`. */

@@ -7,10 +7,10 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Org } from '../org';
+import { parseSoql, type SoqlQuery } from '../soql';
 import { to18 } from '../store/ids';
 import { DmlError, formatDateTime, type Rec } from '../store/store';
-import type { Call, Reply, RestApi } from './api';
-import { errorReply } from './api';
+import { errorReply, type Call, type Reply } from './reply';
 
 type Operation = 'insert' | 'update' | 'upsert' | 'delete' | 'hardDelete';
 type State = 'Open' | 'UploadComplete' | 'InProgress' | 'Aborted' | 'JobComplete' | 'Failed';
@@ -68,10 +68,7 @@ export class BulkApi {
     private queryDay = '';
     private queryCount = 0;
 
-    constructor(
-        private readonly org: Org,
-        private readonly api: RestApi
-    ) {}
+    constructor(private readonly org: Org) {}
 
     /** Query jobs created today (for /limits). */
     queryJobsToday(): number {
@@ -480,6 +477,8 @@ export class BulkApi {
         if (typeof b.query !== 'string' || !b.query.trim())
             return errorReply(400, 'INVALIDJOB', "InvalidJob : Job must specify 'query'");
         // Errors in the query are reported when the job is created, as Salesforce does.
+        const refused = bulkQueryRefusal(parseSoql(b.query));
+        if (refused) return errorReply(400, 'INVALIDJOB', `InvalidJob : ${refused}`);
         const result = this.org.query(b.query, b.operation === 'queryAll', call.version);
         const { columns, rows } = flatten(result.records);
         const now = this.now();
@@ -504,7 +503,6 @@ export class BulkApi {
             errorMessage: null
         };
         this.queries.set(job.id, job);
-        void this.api;
         return { status: 200, body: this.queryInfo(job, false) };
     }
 
@@ -512,6 +510,20 @@ export class BulkApi {
         const m = /^\s*select\s+(.*?)\s+from\s/is.exec(soql);
         return m ? m[1].split(',').map((s) => s.trim()) : [];
     }
+}
+
+/**
+ * What Bulk API 2.0 query jobs refuse that REST queries accept (Salesforce documents: aggregate functions
+ * such as COUNT(), OFFSET, parent-to-child relationship subqueries; GROUP BY and TYPEOF the SOQL engine
+ * already refuses), or null.
+ */
+export function bulkQueryRefusal(q: SoqlQuery): string | null {
+    if (q.select.some((i) => i.kind === 'count'))
+        return 'Aggregate functions such as COUNT() are not supported by Bulk API 2.0 query jobs';
+    if (q.offset !== null) return 'OFFSET is not supported by Bulk API 2.0 query jobs';
+    if (q.select.some((i) => i.kind === 'subquery'))
+        return 'Parent-to-child relationship subqueries are not supported by Bulk API 2.0 query jobs';
+    return null;
 }
 
 /** REST records → CSV columns (relationship fields as `Account.Name`) and rows. */

@@ -51,6 +51,8 @@ export interface ObjectDef {
     owned?: boolean;
     isEvent?: boolean;
     customSetting?: boolean;
+    /** Read-only objects (Organization): no create, update or delete through the API. */
+    readOnly?: boolean;
     fields: FieldDef[];
 }
 
@@ -167,8 +169,8 @@ function systemFields(owned: boolean, isEvent: boolean): FieldSchema[] {
                     ...ro
                 },
                 false
-            ),
-            buildField({ name: 'EventUuid', label: 'Event UUID', type: 'string', length: 36, ...ro }, false)
+            )
+            // EventUuid is in the delivered event's header, not a field of the event's describe.
         ];
     }
     const fields = [
@@ -344,9 +346,9 @@ export class SchemaRegistry {
             keyPrefix,
             custom,
             isEvent,
-            createable: true,
-            updateable: !isEvent,
-            deletable: !isEvent,
+            createable: !def.readOnly,
+            updateable: !isEvent && !def.readOnly,
+            deletable: !isEvent && !def.readOnly,
             queryable: !isEvent,
             fields,
             validationRules: []

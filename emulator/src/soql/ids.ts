@@ -3,7 +3,7 @@
  * forms name the same record.
  */
 
-const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+import { SUFFIX_ALPHABET, checksumSuffix } from '../store/ids';
 
 function isAlnum(c: number): boolean {
     return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -32,19 +32,8 @@ export function normalizeIdLiteral(text: string): string | null {
     return out;
 }
 
-/** The three-character case-safe suffix Salesforce appends to a 15-character id. */
-export function caseSuffix(id15: string): string {
-    let suffix = '';
-    for (let chunk = 0; chunk < 3; chunk++) {
-        let flags = 0;
-        for (let k = 0; k < 5; k++) {
-            const c = id15.charCodeAt(chunk * 5 + k);
-            if (c >= 65 && c <= 90) flags |= 1 << k;
-        }
-        suffix += SUFFIX_ALPHABET[flags];
-    }
-    return suffix;
-}
+/** The three-character case-safe suffix Salesforce appends to a 15-character id (the emulator's one checksum). */
+export const caseSuffix = checksumSuffix;
 
 /** The 15-character key of an id value held in a record (stored ids are 18 characters). */
 export function idKey(value: unknown): string | null {

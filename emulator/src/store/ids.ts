@@ -4,8 +4,9 @@
  * makes the 18-character form unique under case-insensitive comparison.
  */
 
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const SUFFIX = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+export const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+/** The 32 characters of the case-safe suffix: each encodes which of 5 characters are upper case. */
+export const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 const ID_CHARS = /^[a-zA-Z0-9]{15}$|^[a-zA-Z0-9]{18}$/;
 
 /**
@@ -20,7 +21,7 @@ export function checksumSuffix(id15: string): string {
             const c = id15.charCodeAt(chunk * 5 + i);
             if (c >= 65 && c <= 90) bits |= 1 << i;
         }
-        out += SUFFIX[bits];
+        out += SUFFIX_ALPHABET[bits];
     }
     return out;
 }

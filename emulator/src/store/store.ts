@@ -7,97 +7,13 @@
 import type { Clock } from '../clock';
 import type { SchemaRegistry } from '../schema/registry';
 import type { FieldSchema, ObjectSchema } from '../schema/types';
+import { deriveFields } from './derive';
 import { IdGenerator, to18 } from './ids';
+import { DmlError, Transaction, type CommitListener, type Rec } from './transaction';
+import { coerceValue, formatDateTime } from './values';
 
-/** A record in REST JSON form, keyed by canonical field API names. */
-export type Rec = Record<string, unknown>;
-
-/** A DML failure, shaped like Salesforce's `{statusCode|errorCode, message, fields}`. */
-export class DmlError extends Error {
-    constructor(
-        readonly statusCode: string,
-        message: string,
-        readonly fields: string[] = [],
-        /** HTTP status for single-record REST calls. */
-        readonly httpStatus = 400
-    ) {
-        super(message);
-    }
-}
-
-/** One committed (or pending) change, as a trigger would see it. */
-export interface Change {
-    objectName: string;
-    type: 'CREATE' | 'UPDATE' | 'DELETE' | 'UNDELETE';
-    id: string;
-    old: Rec | null;
-    new: Rec | null;
-    /** Sequence number of the DML statement inside the transaction (one trigger invocation each). */
-    op: number;
-    /** Cascade-deleted/undeleted master-detail children: Salesforce fires no triggers for these. */
-    cascade: boolean;
-}
-
-/** A unit of work: DML statements that commit or roll back together. */
-export class Transaction {
-    readonly changes: Change[] = [];
-    /** Undo log, applied in reverse on rollback. */
-    readonly undo: Array<() => void> = [];
-    private opSeq = 0;
-    op = 0;
-    done = false;
-    constructor(readonly userId: string) {}
-
-    /** Marks the start of a new DML statement (a new trigger invocation). */
-    nextOp(): number {
-        this.op = ++this.opSeq;
-        return this.op;
-    }
-
-    /** A savepoint: pass it to {@link RecordStore.rollbackTo} to undo everything after it. */
-    savepoint(): { undo: number; changes: number } {
-        return { undo: this.undo.length, changes: this.changes.length };
-    }
-}
-
-/** Listener called after a transaction commits, with its changes in order. */
-export type CommitListener = (changes: Change[], tx: Transaction) => void;
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Formats epoch milliseconds as Salesforce's REST datetime `YYYY-MM-DDThh:mm:ss.SSS+0000`. */
-export function formatDateTime(ms: number): string {
-    return new Date(ms).toISOString().replace('Z', '+0000');
-}
-
-function jsonParserError(type: string, value: unknown): DmlError {
-    const kind =
-        typeof value === 'string'
-            ? 'VALUE_STRING'
-            : typeof value === 'boolean'
-              ? 'VALUE_' + String(value).toUpperCase()
-              : typeof value === 'number'
-                ? 'VALUE_NUMBER_INT'
-                : 'START_OBJECT';
-    return new DmlError(
-        'JSON_PARSER_ERROR',
-        `Cannot deserialize instance of ${type} from ${kind} value ${typeof value === 'object' ? JSON.stringify(value) : String(value)} or request may be missing a required field at [line:1, column:1]`
-    );
-}
-
-const STAGES: Record<string, { p: number; closed: boolean; won: boolean; fc: string; fcn: string }> = {
-    Prospecting: { p: 10, closed: false, won: false, fc: 'Pipeline', fcn: 'Pipeline' },
-    Qualification: { p: 10, closed: false, won: false, fc: 'Pipeline', fcn: 'Pipeline' },
-    'Needs Analysis': { p: 20, closed: false, won: false, fc: 'Pipeline', fcn: 'Pipeline' },
-    'Value Proposition': { p: 50, closed: false, won: false, fc: 'Pipeline', fcn: 'Pipeline' },
-    'Id. Decision Makers': { p: 60, closed: false, won: false, fc: 'Pipeline', fcn: 'Pipeline' },
-    'Perception Analysis': { p: 70, closed: false, won: false, fc: 'Pipeline', fcn: 'Pipeline' },
-    'Proposal/Price Quote': { p: 75, closed: false, won: false, fc: 'Pipeline', fcn: 'Pipeline' },
-    'Negotiation/Review': { p: 90, closed: false, won: false, fc: 'Pipeline', fcn: 'Pipeline' },
-    'Closed Won': { p: 100, closed: true, won: true, fc: 'Closed', fcn: 'Closed' },
-    'Closed Lost': { p: 0, closed: true, won: false, fc: 'Omitted', fcn: 'Omitted' }
-};
+export { DmlError, Transaction, type Change, type CommitListener, type Rec } from './transaction';
+export { formatDateTime } from './values';
 
 /** Options for writes. */
 export interface WriteOptions {
@@ -235,7 +151,7 @@ export class RecordStore {
         // A custom object's text Name left blank shows the record's Id, as in Salesforce.
         if (obj.custom && rec.Name === null && obj.fields.has('Name') && !this.schema.isCustomSetting(obj))
             rec.Name = id;
-        this.derive(obj, rec, null);
+        deriveFields(this.schema, obj, rec, null);
         this.checkRecord(obj, rec, null);
         const t = this.table(obj);
         t.set(id, rec);
@@ -286,7 +202,7 @@ export class RecordStore {
         rec.LastModifiedById = tx.userId;
         rec.SystemModstamp = now;
         try {
-            this.derive(obj, rec, old);
+            deriveFields(this.schema, obj, rec, old);
             this.checkRecord(obj, rec, old);
         } catch (e) {
             for (const k in rec) rec[k] = old[k];
@@ -496,111 +412,6 @@ export class RecordStore {
         return out;
     }
 
-    /** Converts a JSON value to the field's REST JSON form, or throws Salesforce's error. */
-    coerce(obj: ObjectSchema, f: FieldSchema, v: unknown): unknown {
-        if (v === null || v === undefined) return null;
-        switch (f.type) {
-            case 'string':
-            case 'textarea':
-            case 'phone':
-            case 'url':
-            case 'email':
-            case 'picklist':
-            case 'multipicklist': {
-                if (typeof v === 'object') throw jsonParserError('String', v);
-                const s = String(v);
-                if (s === '') return null;
-                if (s.length > f.length)
-                    throw new DmlError(
-                        'STRING_TOO_LONG',
-                        `${f.label}: data value too large: ${s.length > 80 ? s.slice(0, 80) + '...' : s} (max length=${f.length})`,
-                        [f.name]
-                    );
-                if (f.type === 'email' && !EMAIL.test(s))
-                    throw new DmlError('INVALID_EMAIL_ADDRESS', `${f.label}: invalid email address: ${s}`, [f.name]);
-                if (f.type === 'picklist' && f.restrictedPicklist && !f.picklistValues.some((p) => p.value === s))
-                    throw new DmlError(
-                        'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
-                        `${f.label}: bad value for restricted picklist field: ${s}`,
-                        [f.name]
-                    );
-                if (f.type === 'multipicklist') {
-                    const parts = s
-                        .split(';')
-                        .map((p) => p.trim())
-                        .filter((p) => p !== '');
-                    if (f.restrictedPicklist)
-                        for (const p of parts)
-                            if (!f.picklistValues.some((x) => x.value === p))
-                                throw new DmlError(
-                                    'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
-                                    `${f.label}: bad value for restricted picklist field: ${p}`,
-                                    [f.name]
-                                );
-                    return parts.length ? parts.join(';') : null;
-                }
-                return s;
-            }
-            case 'boolean':
-                if (typeof v === 'boolean') return v;
-                if (v === 'true' || v === 'false') return v === 'true';
-                throw jsonParserError('boolean', v);
-            case 'int':
-            case 'double':
-            case 'currency':
-            case 'percent': {
-                const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-                if (!Number.isFinite(n)) throw jsonParserError(f.type === 'int' ? 'int' : 'double', v);
-                if (f.type === 'int' && !Number.isInteger(n)) throw jsonParserError('int', v);
-                const factor = 10 ** f.scale;
-                const rounded = f.type === 'int' ? n : Math.round(n * factor) / factor;
-                if (Math.abs(Math.trunc(rounded)).toString().length > Math.max(1, f.precision - f.scale))
-                    throw new DmlError(
-                        'NUMBER_OUTSIDE_VALID_RANGE',
-                        `${f.label}: value outside of valid range on numeric field: ${n}`,
-                        [f.name]
-                    );
-                return rounded;
-            }
-            case 'date': {
-                if (typeof v !== 'string') throw jsonParserError('date', v);
-                const m = DATE.exec(v.slice(0, 10));
-                if (!m || (v.length > 10 && v[10] !== 'T') || Number.isNaN(Date.parse(`${v.slice(0, 10)}T00:00:00Z`)))
-                    throw jsonParserError('date', v);
-                return v.slice(0, 10);
-            }
-            case 'datetime': {
-                if (typeof v !== 'string') throw jsonParserError('datetime', v);
-                const iso = v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
-                const ms = Date.parse(/T/.test(iso) ? iso : `${iso}T00:00:00Z`);
-                if (Number.isNaN(ms)) throw jsonParserError('datetime', v);
-                return formatDateTime(ms);
-            }
-            case 'reference': {
-                if (typeof v !== 'string') throw jsonParserError('String', v);
-                if (v === '') return null;
-                const id18 = to18(v);
-                if (!id18) throw new DmlError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${v}`, [f.name]);
-                if (f.referenceTo.some((r) => r === 'Organization' || r === 'Profile')) return id18;
-                const target = this.index.get(id18);
-                const targetType = this.schema.byPrefix(id18);
-                if (!targetType || !f.referenceTo.some((r) => r.toLowerCase() === targetType.name.toLowerCase()))
-                    throw new DmlError('FIELD_INTEGRITY_EXCEPTION', `${f.label}: id value of incorrect type: ${v}`, [
-                        f.name
-                    ]);
-                if (!target)
-                    throw new DmlError('INVALID_CROSS_REFERENCE_KEY', `${f.label}: invalid cross reference id`, [
-                        f.name
-                    ]);
-                if (target.rec.IsDeleted === true)
-                    throw new DmlError('ENTITY_IS_DELETED', 'entity is deleted', [f.name]);
-                return id18;
-            }
-            case 'id':
-                return to18(String(v)) ?? v;
-        }
-    }
-
     /** Required fields, uniqueness and validation rules on the record as it would be saved. */
     private checkRecord(obj: ObjectSchema, rec: Rec, _old: Rec | null): void {
         const missing: string[] = [];
@@ -654,37 +465,9 @@ export class RecordStore {
         }
     }
 
-    /** Values Salesforce computes: full names, Opportunity stage facts, fiscal period. */
-    private derive(obj: ObjectSchema, rec: Rec, old: Rec | null): void {
-        for (const f of obj.fields.values()) {
-            if (this.schema.fieldExtra(obj, f.name)?.derived === 'fullName')
-                rec[f.name] =
-                    [rec.FirstName, rec.LastName].filter((x) => x !== null && x !== undefined && x !== '').join(' ') ||
-                    null;
-        }
-        if (obj.name === 'Opportunity') {
-            const stage = STAGES[rec.StageName as string];
-            const stageChanged = !old || old.StageName !== rec.StageName;
-            if (stage) {
-                rec.IsClosed = stage.closed;
-                rec.IsWon = stage.won;
-                if (stageChanged) {
-                    rec.ForecastCategory = stage.fc;
-                    if (!old || old.ForecastCategoryName === rec.ForecastCategoryName)
-                        rec.ForecastCategoryName = stage.fcn;
-                    if (!old ? rec.Probability === null : old.Probability === rec.Probability)
-                        rec.Probability = stage.p;
-                }
-            }
-            rec.ExpectedRevenue =
-                typeof rec.Amount === 'number' && typeof rec.Probability === 'number'
-                    ? Math.round(rec.Amount * rec.Probability) / 100
-                    : null;
-            if (typeof rec.CloseDate === 'string') {
-                rec.FiscalYear = Number(rec.CloseDate.slice(0, 4));
-                rec.FiscalQuarter = Math.floor((Number(rec.CloseDate.slice(5, 7)) - 1) / 3) + 1;
-            }
-        }
+    /** Converts a JSON value to the field's REST JSON form, or throws Salesforce's error. */
+    coerce(_obj: ObjectSchema, f: FieldSchema, v: unknown): unknown {
+        return coerceValue(this.schema, (id) => this.index.get(id), f, v);
     }
 
     /* ----------------------------------------------------------------- persistence */

@@ -1,19 +1,29 @@
 /**
- * Check 5: the Apex side of the emulator contract. The `Record_Change__e` fields the Apex writes are exactly the
- * fields of docs/record-change-contract.md R6, and the event's field definitions carry the types and lengths R6
- * gives; the fixed mapped fields of the configuration objects are R3's, in R3's order; the chunk size and the
- * `Values__c` limit are R6/R7's; `Sync_Request__e` is the contract's.
+ * Check 5: the Apex side of the emulator contract (docs/record-change-contract.md). The `Record_Change__e` fields the
+ * Apex writes are exactly R6's event fields (the batched shape); the event defines those and R6's one-record fields
+ * kept for compatibility, with the types and lengths R6 gives, and nothing else; the keys of a `Records__c` element
+ * are R6's, in R6's order; the fixed mapped fields of the configuration objects are R3's, in R3's order; the chunk
+ * size (R7) and the `Records__c` limit (R6) are the contract's; `Sync_Request__e` is the contract's. The same names
+ * and limits are those of the TypeScript contract `contracts/record-change.ts` that the emulator and the companion
+ * import, so the doc, the Apex and the TypeScript cannot drift apart.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+    BATCH_FIELDS,
+    CHUNK_SIZE,
+    HEADER_FIELDS,
+    LEGACY_FIELDS,
+    RECORD_ELEMENT_KEYS,
+    RECORDS_MAX_CHARS
+} from '../../../contracts/record-change';
 import { ROOT, sourceObjects } from './sources';
 
 const contract = readFileSync(join(ROOT, 'docs', 'record-change-contract.md'), 'utf8');
-const service = readFileSync(join(ROOT, 'force-app', 'main', 'default', 'classes', 'RecordChangeService.cls'), 'utf8');
-const controller = readFileSync(
-    join(ROOT, 'force-app', 'main', 'default', 'classes', 'StatisfyConfigController.cls'),
-    'utf8'
-);
+const classes = join(ROOT, 'force-app', 'main', 'default', 'classes');
+const service = readFileSync(join(classes, 'RecordChangeService.cls'), 'utf8');
+const payload = readFileSync(join(classes, 'RecordChangePayload.cls'), 'utf8');
+const syncRequests = readFileSync(join(classes, 'SyncRequestService.cls'), 'utf8');
 const objects = sourceObjects();
 
 /** The section of the contract starting at a heading. */
@@ -24,12 +34,36 @@ function section(heading: string): string {
     return contract.slice(start, next < 0 ? undefined : next);
 }
 
-/** R6's payload table: field → declared type such as `Text(18)`. */
-export function r6Fields(markdown: string): Map<string, string> {
-    const fields = new Map<string, string>();
+/** The part of a section from a `### ` sub-heading to the next heading. */
+function subsection(markdown: string, heading: string): string {
+    const start = markdown.indexOf(heading);
+    if (start < 0) throw new Error(`docs/record-change-contract.md has no sub-section "${heading}"`);
+    const next = markdown.slice(start + heading.length).search(/\n##/);
+    return markdown.slice(start, next < 0 ? undefined : start + heading.length + next);
+}
+
+/** The rows of a Markdown table whose first cell is a backticked name: name → second cell (such as `Text(18)`). */
+export function tableRows(markdown: string, name: RegExp = /\w+__c/): Map<string, string> {
+    const rows = new Map<string, string>();
     // Columns may be padded (Prettier aligns Markdown tables).
-    for (const m of markdown.matchAll(/^\|\s*`(\w+__c)`\s*\|([^|]+)\|/gm)) fields.set(m[1], m[2].trim());
-    return fields;
+    const row = new RegExp(`^\\|\\s*\`(${name.source})\`\\s*\\|([^|]+)\\|`, 'gm');
+    for (const m of markdown.matchAll(row)) rows.set(m[1], m[2].trim());
+    return rows;
+}
+
+/** R6's field table (the batched shape's event fields): field → declared type such as `Text(18)`. */
+export function r6Fields(markdown: string): Map<string, string> {
+    return tableRows(subsection(markdown, '### Event fields'));
+}
+
+/** R6's table of the one-record fields kept for compatibility: field → declared type. */
+export function r6LegacyFields(markdown: string): Map<string, string> {
+    return tableRows(subsection(markdown, '### Fields of the one-record shape'));
+}
+
+/** R6's table of the keys of a `Records__c` element, in order: key → JSON type. */
+export function r6ElementKeys(markdown: string): Map<string, string> {
+    return tableRows(subsection(markdown, '### `Records__c` elements'), /\w+/);
 }
 
 /** The fields assigned at the top level of every `new <type>(...)` constructor expression of Apex source. */
@@ -56,6 +90,7 @@ function declaredType(objectName: string, field: string): string {
     if (!def) return 'missing';
     if (def.type === 'Text') return `Text(${def.length})`;
     if (def.type === 'LongTextArea') return `Long Text(${def.length})`;
+    if (def.type === 'Number') return `Number(${def.precision},${def.scale})`;
     return def.type;
 }
 
@@ -78,35 +113,54 @@ function apexFixed(objectName: string): string[] {
 
 describe('Record_Change__e contract (Apex side)', () => {
     const r6 = r6Fields(section('## R6.'));
+    const legacy = r6LegacyFields(section('## R6.'));
+    const elementKeys = r6ElementKeys(section('## R6.'));
 
-    it('reads the R6 table', () => {
+    it('reads the R6 tables', () => {
         expect([...r6.keys()]).toEqual([
             'Object_Api_Name__c',
-            'Record_Id__c',
             'Change_Type__c',
-            'Changed_Fields__c',
-            'Values__c',
-            'Modstamp__c',
             'Changed_By_Id__c',
-            'Origin__c'
+            'Origin__c',
+            'Records__c',
+            'Part__c',
+            'Part_Count__c'
         ]);
+        expect([...legacy.keys()]).toEqual(['Record_Id__c', 'Changed_Fields__c', 'Values__c', 'Modstamp__c']);
+        expect([...elementKeys.keys()]).toEqual(['id', 'changedFields', 'values', 'modstamp']);
     });
 
-    it('the Apex writes exactly the R6 fields', () => {
-        expect(assignedFields(service, 'Record_Change__e')).toEqual([...r6.keys()].sort());
+    it('the Apex writes exactly the R6 event fields, never the one-record ones', () => {
+        expect(assignedFields(payload, 'Record_Change__e')).toEqual([...r6.keys()].sort());
+        expect(assignedFields(service, 'Record_Change__e')).toEqual([]);
     });
 
     it('notices a missing or extra field (the check can fail)', () => {
         const apex = 'events.add(new Record_Change__e(Object_Api_Name__c = n, Extra__c = 1));';
         expect(assignedFields(apex, 'Record_Change__e')).not.toEqual([...r6.keys()].sort());
+        expect(r6Fields('### Event fields\n| `A__c` | Text(1) | x |\n## next')).toEqual(new Map([['A__c', 'Text(1)']]));
     });
 
-    it('Record_Change__e declares exactly the R6 fields with R6 types', () => {
+    it('Record_Change__e declares exactly the R6 fields, old and new, with R6 types', () => {
         const event = objects.get('record_change__e');
         expect(event).toBeDefined();
-        expect([...(event?.fields.values() ?? [])].map((f) => f.name).sort()).toEqual([...r6.keys()].sort());
-        for (const [field, type] of r6)
+        const all = new Map([...r6, ...legacy]);
+        expect([...(event?.fields.values() ?? [])].map((f) => f.name).sort()).toEqual([...all.keys()].sort());
+        for (const [field, type] of all)
             expect(`${field}: ${declaredType('Record_Change__e', field)}`).toBe(`${field}: ${type}`);
+    });
+
+    it('a Records__c element has R6s keys in R6s order', () => {
+        const written = [...payload.matchAll(/'[{,]"(\w+)":'/g)].map((m) => m[1]);
+        expect(written).toEqual([...elementKeys.keys()]);
+    });
+
+    it('the TypeScript contract (contracts/record-change.ts) has the same fields, keys and limits', () => {
+        expect([...HEADER_FIELDS, ...BATCH_FIELDS]).toEqual([...r6.keys()]);
+        expect([...LEGACY_FIELDS]).toEqual([...legacy.keys()]);
+        expect([...RECORD_ELEMENT_KEYS]).toEqual([...elementKeys.keys()]);
+        expect(payload).toContain(`RECORDS_MAX_LENGTH = ${RECORDS_MAX_CHARS};`);
+        expect(service).toContain(`CHUNK_SIZE = ${CHUNK_SIZE};`);
     });
 
     it('publishes after commit (R7)', () => {
@@ -121,11 +175,12 @@ describe('Record_Change__e contract (Apex side)', () => {
         expect(apexFixed(objectName)).toEqual(r3Fixed(objectName));
     });
 
-    it('chunks of 200 (R7) and a Values__c limit of 131,072 characters (R6)', () => {
+    it('chunks of 200 (R7) and a Records__c limit of 131,072 characters (R6)', () => {
         expect(section('## R7.')).toContain('at most 200 records');
         expect(service).toMatch(/CHUNK_SIZE = 200;/);
         expect(section('## R6.')).toContain('131,072 characters');
-        expect(service).toMatch(/VALUES_MAX_LENGTH = 131072;/);
+        expect(payload).toMatch(/RECORDS_MAX_LENGTH = 131072;/);
+        expect(declaredType('Record_Change__e', 'Records__c')).toBe('Long Text(131072)');
     });
 
     it('the change types are R5s', () => {
@@ -136,14 +191,16 @@ describe('Record_Change__e contract (Apex side)', () => {
         }
     });
 
-    it('Sync_Request__e is the contract’s and the controller writes exactly its fields', () => {
+    it('Sync_Request__e is the contract’s and the sync-request service writes exactly its fields', () => {
         const request = section('## `Sync_Request__e`');
         const names = [...request.matchAll(/`(\w+__c)`/g)].map((m) => m[1]).sort();
         expect(names).toEqual(['Kind__c', 'Object_Api_Name__c', 'Requested_By_Id__c']);
         expect([...(objects.get('sync_request__e')?.fields.keys() ?? [])].sort()).toEqual(
             names.map((n) => n.toLowerCase())
         );
-        expect(assignedFields(controller, 'Sync_Request__e')).toEqual(names);
+        // Built with newSObject(null, true) so EventUuid exists (issue 12), then assigned field by field.
+        expect(syncRequests).toMatch(/Sync_Request__e\.SObjectType\.newSObject\(null, true\)/);
+        expect([...syncRequests.matchAll(/\brequest\.(\w+__c)\s*=/g)].map((m) => m[1]).sort()).toEqual(names);
         const xml = readFileSync(
             join(ROOT, 'force-app/main/default/objects/Sync_Request__e/Sync_Request__e.object-meta.xml'),
             'utf8'

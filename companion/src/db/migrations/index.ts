@@ -1,7 +1,0 @@
-/**
- * Every migration, in order. Add new ones at the end (companion-sync adds its own files here too).
- */
-import { Initial1764370000000 } from './1764370000000-Initial';
-import { ConfigPushState1764370000100 } from './1764370000100-ConfigPushState';
-
-export const migrations = [Initial1764370000000, ConfigPushState1764370000100];

@@ -1,0 +1,49 @@
+/**
+ * An idle companion spends no Salesforce API calls beyond its documented schedule (issue 9 A1): after a mapping
+ * change is pushed once, nothing is pushed again. The old mechanism compared a microsecond `updated_at` with a
+ * millisecond JavaScript Date and re-pushed the configuration every configPushIntervalMs, forever. Counted by the
+ * emulator, per endpoint, as Salesforce counts API requests.
+ */
+import { startE2E, waitFor, type E2E } from './harness';
+
+let e: E2E;
+
+beforeAll(async () => {
+    // Status writes and reconciles are the documented schedule; switched off so that any call here is a defect.
+    e = await startE2E({ engine: { writeStatus: false, reconcileIntervalMs: 3_600_000, configPushIntervalMs: 100 } });
+});
+afterAll(() => e.stop());
+
+const used = async (): Promise<{ total: number; byEndpoint: Record<string, number> }> => e.control.apiUsage();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** API calls made during `ms` milliseconds of idling. */
+async function callsWhileIdle(ms: number): Promise<{ calls: number; endpoints: Record<string, number> }> {
+    const before = await used();
+    await sleep(ms);
+    const after = await used();
+    const endpoints: Record<string, number> = {};
+    for (const [k, n] of Object.entries(after.byEndpoint))
+        if (n !== (before.byEndpoint[k] ?? 0)) endpoints[k] = n - (before.byEndpoint[k] ?? 0);
+    return { calls: after.total - before.total, endpoints };
+}
+
+describe('idle API calls', () => {
+    it('When nothing changes, then the companion makes no API call', async () => {
+        await sleep(1000); // start-up work (import, first pushes) settles
+        expect(await callsWhileIdle(2000)).toEqual({ calls: 0, endpoints: {} });
+    });
+
+    it('When a field mapping is renamed, then it is pushed once and no call follows in the next seconds', async () => {
+        const before = await used();
+        const res = await e.api.patch('/api/v1/objects/Account/fields/Account.Name', {
+            displayName: 'Account name (renamed)'
+        });
+        expect(res.status).toBe(200);
+        await waitFor(async () => (await used()).total > before.total, 5000, 'the push of the renamed mapping');
+        await sleep(500);
+        const pushed = (await used()).total - before.total;
+        expect(pushed).toBeLessThanOrEqual(2);
+        expect(await callsWhileIdle(3000)).toEqual({ calls: 0, endpoints: {} });
+    });
+});
