@@ -9,7 +9,8 @@
  *   Statisfy;
  * - `POST /api/v1/sync/errors/:id/discard`: give up a failed edit and keep the Statisfy value in Statisfy only;
  * - `GET /api/v1/objects/:object/salesforce-fields`: the org's fields of an object (describe: label, type,
- *   updateable, length, precision and scale, required, picklist values), for the field editor and the record page.
+ *   updateable, length, precision and scale, required, picklist values, lookup targets), for the field editor and
+ *   the record page.
  *
  * A failed edit given up (keep-salesforce or discard) becomes `superseded` (never sent) and is audited.
  */
@@ -90,6 +91,7 @@ interface DescribedField {
     length?: number;
     precision?: number;
     scale?: number;
+    referenceTo?: string[];
     picklistValues?: { value: string; label?: string; active?: boolean }[];
 }
 
@@ -227,6 +229,7 @@ export function webRoutes(hub: LiveHub): RouteDef[] {
                             length: f.length || null,
                             precision: f.precision || null,
                             scale: f.scale ?? null,
+                            referenceTo: f.referenceTo?.length ? f.referenceTo : null,
                             picklistValues: f.picklistValues
                                 ? f.picklistValues
                                       .filter((p) => p.active !== false)
