@@ -15,7 +15,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+    cpSync,
+    existsSync,
+    mkdirSync,
+    mkdtempSync,
+    readdirSync,
+    readFileSync,
+    renameSync,
+    rmSync,
+    writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { ROOT } from './sources';
@@ -163,24 +173,28 @@ function java17Classpath(): Retargeted {
     const classes = join(cache, 'classes');
     const done = join(cache, 'retargeted.json');
     if (!existsSync(done)) {
-        rmSync(cache, { recursive: true, force: true });
-        mkdirSync(classes, { recursive: true });
-        execFileSync('jar', ['xf', join(jars, apexLs)], { cwd: classes });
-        const newer = filesUnder(classes).filter(
+        // Built in a private directory and renamed into place, so parallel runs never see half a cache.
+        const build = `${cache}.build-${process.pid}`;
+        const built = join(build, 'classes');
+        rmSync(build, { recursive: true, force: true });
+        mkdirSync(built, { recursive: true });
+        execFileSync('jar', ['xf', join(jars, apexLs)], { cwd: built });
+        const newer = filesUnder(built).filter(
             (f) => f.endsWith('.class') && readClassFile(readFileSync(f)).major > JAVA_17
         );
         const refs = new Set<string>();
         for (const file of newer)
             for (const ref of readClassFile(readFileSync(file)).refs.filter(isJdk))
                 refs.add([ref.kind, ref.owner, ref.name, ref.descriptor].filter(Boolean).join(' '));
-        writeFileSync(join(cache, 'refs.txt'), [...refs].sort().join('\n') + '\n');
-        writeFileSync(join(cache, 'VerifyJdkReferences.java'), VERIFIER);
+        writeFileSync(join(build, 'refs.txt'), [...refs].sort().join('\n') + '\n');
+        writeFileSync(join(build, 'VerifyJdkReferences.java'), VERIFIER);
         try {
-            execFileSync('java', [join(cache, 'VerifyJdkReferences.java'), join(cache, 'refs.txt')], {
+            execFileSync('java', [join(build, 'VerifyJdkReferences.java'), join(build, 'refs.txt')], {
                 encoding: 'utf8'
             });
         } catch (failure) {
             const out = (failure as { stdout?: string }).stdout ?? String(failure);
+            rmSync(build, { recursive: true, force: true });
             throw new Error(`apexlink ${VERSION} uses JDK parts this Java lacks, not retargeted:\n${out}`);
         }
         for (const file of newer) {
@@ -188,7 +202,15 @@ function java17Classpath(): Retargeted {
             bytes.writeUInt16BE(JAVA_17, 6);
             writeFileSync(file, bytes);
         }
-        writeFileSync(done, JSON.stringify(newer.map((f) => relative(classes, f)).sort(), null, 1));
+        writeFileSync(
+            join(build, 'retargeted.json'),
+            JSON.stringify(newer.map((f) => relative(built, f)).sort(), null, 1)
+        );
+        try {
+            renameSync(build, cache);
+        } catch {
+            rmSync(build, { recursive: true, force: true }); // another run finished first: use its cache
+        }
     }
     const others = readdirSync(jars)
         .filter((f) => f.endsWith('.jar') && f !== apexLs)
