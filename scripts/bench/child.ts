@@ -1,7 +1,7 @@
 /**
  * A companion as its own process for `npm run bench` and `npm run soak`: configuration from the environment (as
  * main.ts reads it), the real sync engine with the options in BENCH_ENGINE (JSON), exactly as the crash tests' child.
- * Prints `READY <url>` once started.
+ * Prints `READY <url>` once started. BENCH_JWT_OFFSET_MS signs JWT assertions on the emulator's advanced clock.
  *
  * It adds one measuring aid and changes nothing in the companion: every `pg` client query is counted, split by
  * whether it ran inside an HTTP request (an AsyncLocalStorage context entered when the server emits `request`) or
@@ -37,7 +37,10 @@ serverProto.emit = function (this: unknown, event: string | symbol, ...args: unk
 async function main(): Promise<void> {
     const config = loadConfig();
     let engine: StatisfySyncEngine | undefined;
-    const options = JSON.parse(process.env.BENCH_ENGINE ?? '{}') as Parameters<typeof createSyncEngine>[1];
+    const options = JSON.parse(process.env.BENCH_ENGINE ?? '{}') as NonNullable<Parameters<typeof createSyncEngine>[1]>;
+    // The emulator's clock may have been advanced (the soak's outage past event retention): sign JWTs on its clock.
+    const offset = Number(process.env.BENCH_JWT_OFFSET_MS ?? 0);
+    if (offset) options.jwtClock = () => Date.now() + offset;
     const build = (s: CompanionServices) => (engine ??= createSyncEngine(s, options));
     const companion = createCompanion(config, { engine: build, schema: build });
     process.on('message', (m: { type?: string }) => {

@@ -24,6 +24,8 @@ import {
 } from './stack';
 
 const MB = 1024 * 1024;
+/** An import whose record count has not moved for this long is reported as stalled. */
+const STALL_MS = 45_000;
 
 /**
  * Salesforce edits by a Salesforce user (jsforce) at `rate`/s → the value stored by the companion. One SQL poll
@@ -127,10 +129,19 @@ export async function benchImport(pg: Postgres, n: number, limitMs: number): Pro
         clientId: emu.clientId
     });
     let done = false;
+    let stalled = false;
     const end = t0 + limitMs;
+    let last = -1;
+    let lastMoved = Date.now();
     while (Date.now() < end && child.proc.exitCode === null) {
-        if ((await accountCount(pg, dbUrl)) >= n + 50) {
+        const count = await accountCount(pg, dbUrl);
+        if (count >= n + 50) {
             done = true;
+            break;
+        }
+        if (count !== last) [last, lastMoved] = [count, Date.now()];
+        else if (count > 0 && Date.now() - lastMoved > STALL_MS) {
+            stalled = true;
             break;
         }
         await sleep(250);
@@ -144,7 +155,7 @@ export async function benchImport(pg: Postgres, n: number, limitMs: number): Pro
         ours: peakMb,
         unit: 'MB',
         pass: done && peakMb < 300,
-        note: done ? '' : `not finished after ${Math.round(limitMs / 1000)} s`
+        note: done ? '' : stalled ? 'stalled' : `not finished after ${Math.round(limitMs / 1000)} s`
     });
     record({
         target: `first import of ${label} records: time`,
@@ -154,7 +165,7 @@ export async function benchImport(pg: Postgres, n: number, limitMs: number): Pro
         pass: done ? null : false,
         note: done
             ? `${Math.round(n / (ms / 1000)).toLocaleString('en-US')} records/s, companion start included`
-            : `${(await accountCount(pg, dbUrl)).toLocaleString('en-US')} of ${label} imported after ${Math.round(limitMs / 1000)} s${child.proc.exitCode !== null ? ` (companion exited ${child.proc.exitCode})` : ''}`
+            : `${(await accountCount(pg, dbUrl)).toLocaleString('en-US')} of ${label} imported ${stalled ? `and no progress for ${STALL_MS / 1000} s (stalled)` : `after ${Math.round(limitMs / 1000)} s`}${child.proc.exitCode !== null ? ` (companion exited ${child.proc.exitCode})` : ''}`
     });
     return { emu, child, dbUrl, who, ms, peakMb, done };
 }

@@ -47,7 +47,7 @@ const SIZES = quick
           backlog: 100_000
       };
 /** Longest an import may take before it is reported as not finished (keeps the run near 10 minutes). */
-const IMPORT_LIMIT_MS = [180_000, 180_000];
+const IMPORT_LIMIT_MS = [120_000, 180_000];
 
 async function step(name: string, fn: () => Promise<void>): Promise<void> {
     process.stdout.write(`\n${name} (load ${load()})\n`);

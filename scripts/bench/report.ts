@@ -35,7 +35,7 @@ export function record(row: Row): void {
 function ratio(r: Row): string {
     if (r.ours === null || r.naive === null || r.naive === undefined || r.ours === 0) return '—';
     const x = r.naive / r.ours;
-    return `${x >= 10 ? Math.round(x) : x.toFixed(1)}×`;
+    return `${x >= 10 ? Math.round(x) : x >= 1 ? x.toFixed(1) : x.toPrecision(2)}×`;
 }
 
 function line(r: Row): string {
