@@ -34,7 +34,9 @@ const exists = (project) => project.roots.every((root) => fs.existsSync(root.rep
 
 module.exports = {
     projects: [
-        node('emulator', ['<rootDir>/emulator']),
+        node('emulator', ['<rootDir>/emulator'], { testPathIgnorePatterns: ['/node_modules/', '/emulator/test-cli/'] }),
+        // The project's sf CLI (Node 22) against the emulator; one emulator and one CLI home per file.
+        node('cli', ['<rootDir>/emulator/test-cli']),
         node('companion', ['<rootDir>/companion'], {
             testPathIgnorePatterns: ['/node_modules/', '/companion/test/browser/'],
             // One embedded PostgreSQL per run; each test file creates its own database (companion/test/support).

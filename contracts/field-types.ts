@@ -21,6 +21,7 @@ export const VALUE_KINDS: Readonly<Record<string, ValueKind>> = {
     text: 'text',
     string: 'text',
     textarea: 'text',
+    longtext: 'text',
     email: 'text',
     phone: 'text',
     url: 'text',
@@ -103,10 +104,25 @@ export function valueKind(type: string): ValueKind {
     return VALUE_KINDS[type.toLowerCase()] ?? 'text';
 }
 
-/** True when a field of `statisfyType` can be written to a Salesforce field of `salesforceType`. */
+/** Types that hold a record Id: a reference fits only a reference (text is not an Id), and text does not fit one. */
+const REFERENCE_TYPES: ReadonlySet<string> = new Set(['reference', 'id']);
+
+/**
+ * True when a field of `statisfyType` can be written to a Salesforce field of `salesforceType`: Salesforce accepts
+ * values of that kind in the field (text of any text type into any text or picklist field, a number of any kind into
+ * any number field, a reference only into a reference). What Salesforce checks per value (length, email format,
+ * restricted picklist values) it refuses per edit. A type this table does not know (`base64`, `address`, `location`,
+ * …) fits only itself. `StatisfyFieldTypes.cls` answers the same for every pair
+ * (`force-app/test/checks/field-types.test.ts`).
+ */
 export function typesCompatible(statisfyType: string, salesforceType: string): boolean {
-    const a = valueKind(statisfyType);
-    const b = valueKind(salesforceType);
+    const s = statisfyType.toLowerCase();
+    const f = salesforceType.toLowerCase();
+    if (s === f) return true;
+    if (!(s in VALUE_KINDS) || !(f in VALUE_KINDS)) return false;
+    if (REFERENCE_TYPES.has(s) || REFERENCE_TYPES.has(f)) return REFERENCE_TYPES.has(s) && REFERENCE_TYPES.has(f);
+    const a = valueKind(s);
+    const b = valueKind(f);
     if (a === b) return true;
     // A picklist value is text, and text may go into a picklist (Salesforce checks the value itself).
     return (a === 'text' && b === 'picklist') || (a === 'picklist' && b === 'text');

@@ -76,7 +76,13 @@ const HeaderSchema = z.object({
     Object_Api_Name__c: z.string().min(1),
     Change_Type__c: changeType,
     Changed_By_Id__c: salesforceId.nullish(),
-    Origin__c: z.enum(ORIGINS).nullish()
+    Origin__c: z
+        .string()
+        .nullish()
+        .transform((v) => {
+            const o = v?.toLowerCase();
+            return o === 'statisfy' || o === 'salesforce' ? o : null;
+        })
 });
 
 /** The batched shape (namespace already removed): `Records__c` is the JSON text of the array. */

@@ -4,8 +4,10 @@ usage() {
     cat <<'USAGE'
 Usage: scripts/org-assign-permsets.sh [-o ALIAS] [-i INTEGRATION_USERNAME]
 
-Assigns Statisfy_Admin to the org's default user. With -i, also assigns Statisfy_Integration to the user the
-Statisfy companion logs in as (then set that user's Id as Integration User Id in Statisfy Settings).
+Assigns Statisfy_Admin to the org's default user. With -i, also assigns Statisfy_Integration (packaged) and
+Statisfy_Integration_Standard (unpackaged: API Enabled and the synced standard objects; deployed by
+scripts/org-deploy.sh) to the user the Statisfy companion logs in as (then set that user's Id as Integration User
+Id in Statisfy Settings).
 
   -o ALIAS                 target org (default: $SF_ORG_ALIAS or statisfy-dev)
   -i INTEGRATION_USERNAME  username of the companion's integration user
@@ -28,6 +30,7 @@ done
 log "Assigning Statisfy_Admin in $SF_ORG_ALIAS"
 sf org assign permset --name Statisfy_Admin --target-org "$SF_ORG_ALIAS"
 if [[ -n "$integration_user" ]]; then
-    log "Assigning Statisfy_Integration to $integration_user"
-    sf org assign permset --name Statisfy_Integration --on-behalf-of "$integration_user" --target-org "$SF_ORG_ALIAS"
+    log "Assigning Statisfy_Integration and Statisfy_Integration_Standard to $integration_user"
+    sf org assign permset --name Statisfy_Integration --name Statisfy_Integration_Standard \
+        --on-behalf-of "$integration_user" --target-org "$SF_ORG_ALIAS"
 fi

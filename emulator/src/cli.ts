@@ -1,17 +1,22 @@
 /**
  * `npm run emulator -- --port 4455 [--host 127.0.0.1] [--seed demo|empty|bench:N] [--namespace statisfy]
- *  [--data-dir DIR] [--no-control-api] [--token-ttl-ms N] [--cometd-timeout-ms N]`
+ *  [--data-dir DIR] [--no-control-api] [--token-ttl-ms N] [--cometd-timeout-ms N] [--pubsub-port N|off]
+ *  [--pubsub-tls] [--daily-delivery-max N]`
  * Starts the org emulator and prints its URL, users and connected-app client id.
  */
 import { parseSeed, type SeedName } from './seed/seed';
 import { startEmulator, type EmulatorOptions } from './server';
 
 const USAGE = `usage: npm run emulator -- [--port 4455] [--host 127.0.0.1] [--seed demo|empty|bench:N]
-       [--namespace statisfy] [--data-dir DIR] [--no-control-api] [--token-ttl-ms N] [--cometd-timeout-ms N]`;
+       [--namespace statisfy] [--data-dir DIR] [--no-control-api] [--token-ttl-ms N] [--cometd-timeout-ms N]
+       [--pubsub-port 4456|0|off] [--pubsub-tls] [--daily-delivery-max 25000]`;
+
+/** Default Pub/Sub API port of `npm run emulator` (beside the default REST port 4455). */
+export const DEFAULT_PUBSUB_PORT = 4456;
 
 /** Parses CLI flags; throws an Error naming the bad flag. */
 export function parseArgs(argv: string[]): EmulatorOptions {
-    const o: EmulatorOptions = { port: 4455, seed: 'demo', controlApi: true };
+    const o: EmulatorOptions = { port: 4455, seed: 'demo', controlApi: true, pubsubPort: DEFAULT_PUBSUB_PORT };
     const value = (i: number, flag: string): string => {
         const v = argv[i + 1];
         if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
@@ -68,6 +73,17 @@ export function parseArgs(argv: string[]): EmulatorOptions {
             case '--cometd-timeout-ms':
                 o.cometdTimeoutMs = int(take(), '--cometd-timeout-ms', 100, 110_000);
                 break;
+            case '--pubsub-port': {
+                const v = take();
+                o.pubsubPort = v === 'off' ? null : int(v, '--pubsub-port', 0, 65535);
+                break;
+            }
+            case '--pubsub-tls':
+                o.pubsubTls = true;
+                break;
+            case '--daily-delivery-max':
+                o.dailyDeliveryMax = int(take(), '--daily-delivery-max', 0, 100_000_000);
+                break;
             case '--help':
             case '-h':
                 console.log(USAGE);
@@ -103,6 +119,9 @@ async function main(): Promise<void> {
         `  login URL / instance URL: ${emu.url}`,
         `  OAuth client id: ${emu.clientId}  secret: ${emu.clientSecret}`,
         ...emu.users.map((u) => `  user ${u.username} / ${u.password}  (${u.id})`),
+        emu.pubsub
+            ? `  Pub/Sub API (gRPC${emu.pubsub.tls ? ', TLS with emulator/fixtures/dev-pubsub-tls' : ', plaintext'}): ${emu.pubsub.endpoint}`
+            : '  Pub/Sub API: off',
         opts.controlApi !== false ? `  control API: ${emu.url}/__emulator/` : '  control API: off'
     ];
     console.log(lines.join('\n'));

@@ -93,3 +93,105 @@ export class ApiCounter {
         this.byEndpoint = new Map(Object.entries(x.byEndpoint ?? {}));
     }
 }
+
+/** Default daily platform-event delivery allocation: Enterprise Edition (Unlimited/Performance 50,000; Developer 10,000). */
+export const DEFAULT_DAILY_DELIVERY_MAX = 25000;
+const WINDOW_MS = 24 * 3600_000;
+const BUCKET_MS = 60_000;
+
+/**
+ * The org's platform-event delivery allocation (`DailyDeliveredPlatformEvents` in `/limits`), as Salesforce counts
+ * it: every event handed to every subscriber counts once per subscriber (a CometD client, a Pub/Sub subscription),
+ * replays included, over a ROLLING 24 hours on the emulator clock; Apex triggers and flows do not count. When it is
+ * used up, subscribers are disconnected (CometD `403::Organization total events daily limit exceeded` on
+ * `/meta/connect`; Pub/Sub `sfdc.platform.eventbus.grpc.subscription.limit.exceeded`) and events stay retained.
+ */
+export class DeliveryAllocation {
+    /** Deliveries per minute bucket (bucket start ms → count), oldest first. */
+    private buckets = new Map<number, number>();
+    private bySubscriber = new Map<string, number>();
+    private total = 0;
+
+    constructor(
+        private readonly clock: Clock,
+        /** The allocation per rolling 24 h (control API `POST /__emulator/event-deliveries`). */
+        public max = DEFAULT_DAILY_DELIVERY_MAX
+    ) {}
+
+    private prune(now: number): number {
+        let used = 0;
+        for (const [start, n] of this.buckets) {
+            if (start + BUCKET_MS <= now - WINDOW_MS) this.buckets.delete(start);
+            else used += n;
+        }
+        return used;
+    }
+
+    /** Deliveries in the last 24 hours. */
+    used(): number {
+        return this.prune(this.clock.nowMs());
+    }
+
+    /** True when no delivery is left. */
+    exhausted(): boolean {
+        return this.used() >= this.max;
+    }
+
+    /**
+     * Asks to deliver `n` events to `subscriber`; returns how many may go (0…n) and counts them. Fewer than `n`
+     * means the allocation ran out: the caller delivers those and disconnects the subscriber.
+     */
+    take(subscriber: string, n: number): number {
+        const now = this.clock.nowMs();
+        const allowed = Math.max(0, Math.min(n, this.max - this.prune(now)));
+        if (allowed > 0) {
+            const bucket = now - (now % BUCKET_MS);
+            this.buckets.set(bucket, (this.buckets.get(bucket) ?? 0) + allowed);
+            this.bySubscriber.set(subscriber, (this.bySubscriber.get(subscriber) ?? 0) + allowed);
+            this.total += allowed;
+        }
+        return allowed;
+    }
+
+    /** Sets the deliveries of the current 24 hours to `n` (control API; tests of an exhausted allocation). */
+    setUsed(n: number): void {
+        const now = this.clock.nowMs();
+        this.buckets.clear();
+        if (n > 0) this.buckets.set(now - (now % BUCKET_MS), n);
+    }
+
+    /** Usage for `/limits` and the control API. */
+    report(): { max: number; used: number; remaining: number; total: number; bySubscriber: Record<string, number> } {
+        const used = this.used();
+        return {
+            max: this.max,
+            used,
+            remaining: Math.max(0, this.max - used),
+            total: this.total,
+            bySubscriber: Object.fromEntries(this.bySubscriber)
+        };
+    }
+
+    reset(): void {
+        this.buckets.clear();
+        this.bySubscriber.clear();
+        this.total = 0;
+    }
+
+    snapshot(): unknown {
+        return { max: this.max, total: this.total, buckets: [...this.buckets], bySubscriber: [...this.bySubscriber] };
+    }
+
+    restore(s: unknown): void {
+        const x = s as {
+            max?: number;
+            total?: number;
+            buckets?: [number, number][];
+            bySubscriber?: [string, number][];
+        };
+        if (Number.isInteger(x?.max)) this.max = x.max as number;
+        this.total = x?.total ?? 0;
+        this.buckets = new Map(x?.buckets ?? []);
+        this.bySubscriber = new Map(x?.bySubscriber ?? []);
+    }
+}

@@ -10,13 +10,14 @@ import { AuthService } from './auth/service';
 import type { EmulatorUser } from './auth/types';
 import { Clock } from './clock';
 import { FaultEngine } from './faults';
-import { ApiCounter } from './limits';
+import { ApiCounter, DeliveryAllocation } from './limits';
 import { RecordChangePublisher } from './package/record-change';
+import { PublisherRegistry, readPublishingTriggers } from './package/triggers';
 import { SchemaRegistry, type FieldDef, type ObjectDef } from './schema/registry';
 import type { ObjectSchema } from './schema/types';
 import { executeSoql, SoqlError, type SoqlDataSource, type SoqlResult } from './soql';
 import { makeId } from './store/ids';
-import { RecordStore } from './store/store';
+import { RecordStore, type Rec } from './store/store';
 import { EventBus } from './streaming';
 
 /** Repository root (emulator/src/.. /..). */
@@ -30,8 +31,10 @@ export interface OrgOptions {
     namespace?: string;
     /** Lifetime of access tokens in ms (default 2 h, Salesforce's default session timeout). */
     accessTokenTtlMs?: number;
-    /** CometD long-poll hold in ms (default 25 000). */
+    /** CometD long-poll hold in ms (default 110 000, Salesforce's). */
     cometdTimeoutMs?: number;
+    /** Platform-event deliveries per rolling 24 h (default 25 000, Enterprise Edition). */
+    dailyDeliveryMax?: number;
     /** The package source folder (default `<repo>/force-app`). */
     forceAppDir?: string;
     /** The demo's unpackaged source folder (default `<repo>/demo`). */
@@ -81,6 +84,8 @@ export class Org {
     readonly auth: AuthService;
     readonly publisher: RecordChangePublisher;
     readonly api: ApiCounter;
+    /** The platform-event delivery allocation (DailyDeliveredPlatformEvents), shared by CometD and Pub/Sub. */
+    readonly deliveries: DeliveryAllocation;
     readonly faults = new FaultEngine();
     readonly orgId: string;
     readonly orgName: string;
@@ -123,8 +128,18 @@ export class Org {
             this.schema.define(def);
         }
 
+        this.ensureBatchedEventFields();
+        const publishers = new PublisherRegistry();
+        for (const [dir, asPackage] of [
+            [forceApp, true],
+            [demo, false]
+        ] as const)
+            for (const t of readPublishingTriggers(dir, asPackage))
+                publishers.register({ ...t, object: this.schema.get(this.schema.pkg(t.object))?.name ?? t.object });
+
         this.store = new RecordStore(this.schema, this.clock, this.orgId);
         this.api = new ApiCounter(this.clock);
+        this.deliveries = new DeliveryAllocation(this.clock, opts.dailyDeliveryMax);
         this.auth = new AuthService({
             clock: this.clock,
             orgId: this.orgId,
@@ -137,6 +152,7 @@ export class Org {
         this.bus = new EventBus({
             clock: this.clock,
             connectTimeoutMs: opts.cometdTimeoutMs,
+            allocation: this.deliveries,
             authenticate: (token) => {
                 const s = this.auth.validate(token);
                 return s ? { userId: s.userId } : null;
@@ -150,8 +166,12 @@ export class Org {
                 return out;
             }
         });
-        this.publisher = new RecordChangePublisher(this.schema, this.store, this.bus, (obj, ids, filter) =>
-            this.filterIds(obj, ids, filter)
+        this.publisher = new RecordChangePublisher(
+            this.schema,
+            this.store,
+            this.bus,
+            (obj, records, filter) => this.filterRecords(obj, records, filter),
+            publishers
         );
         this.store.onCommit((changes, tx) => this.publisher.onCommit(changes, tx));
         this.insertUsers();
@@ -193,6 +213,18 @@ export class Org {
                 CompanyName: this.orgName
             });
         });
+        // The Organization record (`SELECT … FROM Organization`, read by the sf CLI on login and `org display`).
+        this.store.insertWithId(tx, 'Organization', this.orgId, {
+            Name: this.orgName,
+            InstanceName: 'EMU1',
+            IsSandbox: false,
+            OrganizationType: 'Developer Edition',
+            NamespacePrefix: this.schema.namespace || null,
+            TrialExpirationDate: null,
+            LanguageLocaleKey: 'en_US',
+            DefaultLocaleSidKey: 'en_US',
+            TimeZoneSidKey: this.users[0].timeZoneSidKey
+        });
         this.store.commit(tx);
     }
 
@@ -222,6 +254,17 @@ export class Org {
             const r = this.store.get(id);
             return r ? { objectName: r.obj.name, record: r.rec } : undefined;
         },
+        childRelationships: (name) => {
+            const out: Array<{ relationshipName: string; childObject: string; field: string }> = [];
+            const lower = name.toLowerCase();
+            for (const c of this.schema.all())
+                for (const f of c.fields.values()) {
+                    if (f.type !== 'reference' || !f.referenceTo.some((r) => r.toLowerCase() === lower)) continue;
+                    const rel = this.schema.fieldExtra(c, f.name)?.childRelationshipName;
+                    if (rel && c.queryable) out.push({ relationshipName: rel, childObject: c.name, field: f.name });
+                }
+            return out;
+        },
         now: () => this.clock.now()
     };
 
@@ -235,12 +278,41 @@ export class Org {
         return executeSoql(soql, this.soqlSource, { includeDeleted, apiVersion });
     }
 
-    /** R4: `SELECT Id FROM obj WHERE Id IN :ids AND (filter)`. */
-    private filterIds(objectName: string, ids: string[], filter: string): Set<string> | Error {
+    /**
+     * The batched `Record_Change__e` fields (contracts/record-change.ts) when the loaded package source predates
+     * them, so the emulator publishes the current contract either way; the package's own metadata wins when present.
+     */
+    private ensureBatchedEventFields(): void {
+        const p = (n: string) => this.schema.pkg(n);
+        const event = this.schema.get(p('Record_Change__e'));
+        if (!event) return;
+        const defs: FieldDef[] = [
+            { name: p('Records__c'), label: 'Records', type: 'textarea', length: 131072 },
+            { name: p('Part__c'), label: 'Part', type: 'double', precision: 3, scale: 0 },
+            { name: p('Part_Count__c'), label: 'Part Count', type: 'double', precision: 3, scale: 0 }
+        ];
+        for (const d of defs) if (!this.schema.getField(event, d.name)) this.schema.addField(event.name, d);
+    }
+
+    /**
+     * R4: `SELECT Id FROM obj WHERE Id IN :ids AND (filter)` as the trigger runs it: over the chunk's records as
+     * its DML statement left them (later statements of the same transaction not yet applied).
+     */
+    private filterRecords(objectName: string, records: Rec[], filter: string): Set<string> | Error {
+        const byId = new Map(records.map((r) => [String(r.Id), r]));
+        const source: SoqlDataSource = {
+            ...this.soqlSource,
+            records: (name, o) =>
+                name.toLowerCase() === objectName.toLowerCase() ? records : this.store.records(name, o.includeDeleted),
+            byId: (id) => {
+                const snap = byId.get(id);
+                return snap ? { objectName, record: snap } : this.soqlSource.byId(id);
+            }
+        };
         try {
             const r = executeSoql(
-                `SELECT Id FROM ${objectName} WHERE Id IN (${ids.map((i) => `'${i}'`).join(',')}) AND (${filter})`,
-                this.soqlSource,
+                `SELECT Id FROM ${objectName} WHERE Id IN (${records.map((x) => `'${String(x.Id)}'`).join(',')}) AND (${filter})`,
+                source,
                 { includeDeleted: false, apiVersion: '60.0' }
             );
             return new Set(r.records.map((x) => x.Id as string));
@@ -308,10 +380,9 @@ export class Org {
         this.bus.reset();
         this.cursors.clear();
         this.api.reset();
+        this.deliveries.reset();
         this.faults.clear();
-        this.publisher.stats.published = 0;
-        this.publisher.stats.publishCalls = 0;
-        this.publisher.stats.filterErrors.length = 0;
+        this.publisher.resetStats();
         this.insertUsers();
     }
 }

@@ -1,13 +1,14 @@
 /**
  * Persistence of one org in a data directory: records, id counters, clock offset, API counters,
  * retained events (bus.snapshot()), sessions (auth.snapshot()), runtime schema additions and
- * validation rules. Written atomically (temp file + rename), debounced after changes, and on stop.
+ * validation rules, and the Record_Change__e publishers registered at run time. Written atomically (temp file + rename), debounced after changes, and on stop.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { registerRule } from './control/router';
 import type { ValidationRuleInput } from './control/rules';
 import type { Org } from './org';
+import type { PublisherRegistration } from './package/triggers';
 
 const FILE = 'emulator-state.json';
 const FORMAT = 'statisfy-emulator-state/1';
@@ -23,6 +24,9 @@ interface State {
     bus: unknown;
     auth: unknown;
     api: unknown;
+    deliveries?: unknown;
+    /** R1 publishers registered through the control API. */
+    publishers?: PublisherRegistration[];
 }
 
 /** Saves and loads an org's state in `dir`. */
@@ -67,11 +71,13 @@ export class Persistence {
             registerRule(this.org, r);
             this.rules.push(r);
         }
+        for (const p of s.publishers ?? []) this.org.publisher.publishers.register({ ...p, source: 'control' });
         this.org.clock.setOffset(s.clockOffsetMs ?? 0);
         this.org.store.restore(s.store);
         if (s.bus) this.org.bus.restore(s.bus);
         if (s.auth) this.org.auth.restore(s.auth);
         if (s.api) this.org.api.restore(s.api);
+        if (s.deliveries) this.org.deliveries.restore(s.deliveries);
         return true;
     }
 
@@ -102,7 +108,9 @@ export class Persistence {
             store: this.org.store.snapshot(),
             bus: this.org.bus.snapshot(),
             auth: this.org.auth.snapshot(),
-            api: this.org.api.snapshot()
+            api: this.org.api.snapshot(),
+            deliveries: this.org.deliveries.snapshot(),
+            publishers: this.org.publisher.publishers.runtime()
         };
         const tmp = `${this.file}.${process.pid}.tmp`;
         fs.writeFileSync(tmp, JSON.stringify(s));

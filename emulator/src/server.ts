@@ -11,6 +11,7 @@ import type { Clock } from './clock';
 import { createControlRouter } from './control/router';
 import type { ValidationRuleInput } from './control/rules';
 import { Org } from './org';
+import { PubSubServer } from './pubsub';
 import { Persistence } from './persist';
 import { RestApi } from './rest/api';
 import { errorReply } from './rest/reply';
@@ -34,8 +35,19 @@ export interface EmulatorOptions {
     controlApi?: boolean;
     /** Access-token lifetime in ms (default 2 h). */
     accessTokenTtlMs?: number;
-    /** CometD long-poll hold in ms (default 25 000; tests use ~1 000). */
+    /** CometD long-poll hold in ms (default 110 000 as Salesforce; tests use ~1 000). */
     cometdTimeoutMs?: number;
+    /**
+     * Port of the Pub/Sub API (gRPC) endpoint: 0 (default) picks a free one; null serves none. Its address is
+     * `RunningEmulator.pubsub.endpoint`.
+     */
+    pubsubPort?: number | null;
+    /** Serve the Pub/Sub endpoint over TLS with the development certificate (default plaintext). */
+    pubsubTls?: boolean;
+    /** Pub/Sub keepalive interval in ms (default 270 000, Salesforce's). */
+    pubsubKeepaliveMs?: number;
+    /** Platform-event deliveries per rolling 24 h (default 25 000, Enterprise Edition). */
+    dailyDeliveryMax?: number;
     /** Package source folder (default `<repo>/force-app`). */
     forceAppDir?: string;
     /** Demo source folder (default `<repo>/demo`). */
@@ -54,6 +66,8 @@ export interface RunningEmulator {
     clientId: string;
     clientSecret: string;
     users: Array<{ id: string; username: string; password: string }>;
+    /** The Pub/Sub API endpoint (null when started with `pubsubPort: null`). */
+    pubsub: { endpoint: string; port: number; tls: boolean; server: PubSubServer } | null;
     /** Writes the state to the data directory now (no-op without one). */
     save(): void;
     /** Stops the server: closes held CometD connects and sockets, saves state. */
@@ -71,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         namespace: options.namespace ?? '',
         accessTokenTtlMs: options.accessTokenTtlMs,
         cometdTimeoutMs: options.cometdTimeoutMs,
+        dailyDeliveryMax: options.dailyDeliveryMax,
         forceAppDir: options.forceAppDir,
         demoDir: options.demoDir,
         instanceUrl: () => url
@@ -86,6 +101,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     app.disable('x-powered-by');
     app.disable('etag');
     app.set('query parser', 'extended');
+    // Clients that keep the instance URL with a trailing slash (the sf CLI stores `https://…/`) send
+    // `//services/data/…`; Salesforce serves those as the single-slash path, and so does the emulator.
+    app.use((req, _res, next) => {
+        if (req.url.startsWith('//')) req.url = req.url.replace(/^\/{2,}/, '/');
+        next();
+    });
     // CometD first: the bus reads its own request bodies.
     app.all('/cometd/:version', (req, res) => org.bus.handle(req, res));
     if (options.controlApi !== false) app.use('/__emulator/ui', createEmulatorUiRouter({ org, touch }));
@@ -136,8 +157,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         if (req.method === 'POST' && req.url && !req.url.startsWith('/cometd')) res.on('finish', touch);
     });
 
+    let pubsub: PubSubServer | null = null;
+    if (options.pubsubPort !== null) {
+        pubsub = new PubSubServer(org, {
+            port: options.pubsubPort ?? 0,
+            host,
+            tls: options.pubsubTls,
+            keepaliveMs: options.pubsubKeepaliveMs
+        });
+        try {
+            await pubsub.start();
+        } catch (e) {
+            await new Promise<void>((resolve) => server.close(() => resolve()));
+            throw new Error(`Pub/Sub port ${options.pubsubPort ?? 0}: ${(e as Error).message}`);
+        }
+    }
+
     let stopped = false;
     return {
+        pubsub: pubsub ? { endpoint: pubsub.endpoint, port: pubsub.port, tls: pubsub.tls, server: pubsub } : null,
         url,
         port: addr.port,
         clock: org.clock,
@@ -152,6 +190,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
             if (stopped) return;
             stopped = true;
             persistence?.save();
+            await pubsub?.stop();
             await org.bus.close();
             await new Promise<void>((resolve) => {
                 server.close(() => resolve());

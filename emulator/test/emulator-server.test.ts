@@ -270,6 +270,13 @@ describe('CLI', () => {
         expect(() => parseArgs(['--seed', 'nope'])).toThrow(/^--seed: seed must be/);
         expect(() => parseArgs(['--bogus'])).toThrow(/unknown flag '--bogus'/);
         expect(() => parseArgs(['--data-dir'])).toThrow('--data-dir needs a value');
+        expect(parseArgs([])).toMatchObject({ pubsubPort: 4456 });
+        expect(parseArgs(['--pubsub-port', 'off', '--pubsub-tls', '--daily-delivery-max', '10000'])).toMatchObject({
+            pubsubPort: null,
+            pubsubTls: true,
+            dailyDeliveryMax: 10000
+        });
+        expect(() => parseArgs(['--pubsub-port', 'x'])).toThrow(/--pubsub-port must be an integer/);
     });
 
     it('`npm run emulator` prints its URL, users and client id and is ready in under 2 s', async () => {
@@ -281,6 +288,8 @@ describe('CLI', () => {
                 path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
                 'emulator/src/cli.ts',
                 '--port',
+                '0',
+                '--pubsub-port',
                 '0',
                 '--seed',
                 'demo'

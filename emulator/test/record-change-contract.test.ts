@@ -4,10 +4,19 @@
  * events are observed where the package publishes them: the org's event bus (each publish call is
  * recorded on its way through, then handed to the real bus).
  */
+import { expandRecordChange, type RecordElement } from '../../contracts/record-change';
 import type { RunningEmulator } from '../src/server';
 import { INTEGRATION, VERSION, control, jsforce, soapLogin, start } from './conformance.helpers';
 
 type Payload = Record<string, unknown>;
+/** The records of a batched payload (R6). */
+const recordsOf = (p: Payload, prefix = ''): RecordElement[] => JSON.parse(p[`${prefix}Records__c`] as string);
+/** The one record of a single-record chunk's event. */
+const only = (p: Payload, prefix = ''): RecordElement => {
+    const r = recordsOf(p, prefix);
+    expect(r).toHaveLength(1);
+    return r[0];
+};
 interface PublishCall {
     event: string;
     payloads: Payload[];
@@ -37,6 +46,7 @@ describe('Record_Change__e contract (unprefixed package)', () => {
         changes()
             .flatMap((c) => c.payloads)
             .filter((p) => p.Object_Api_Name__c === 'Account');
+    const accountRecords = () => accountEvents().flatMap((p) => recordsOf(p));
 
     beforeAll(async () => {
         emu = await start({ seed: 'empty' });
@@ -77,7 +87,7 @@ describe('Record_Change__e contract (unprefixed package)', () => {
             .create({ Object_Api_Name__c: 'Lead', Display_Name__c: 'Leads', Enabled__c: false });
         const p = last().payloads[0];
         expect(p.Object_Api_Name__c).toBe('Sync_Object__c');
-        expect(JSON.parse(p.Changed_Fields__c as string)).toEqual([
+        expect(only(p).changedFields).toEqual([
             'Name',
             'Object_Api_Name__c',
             'Display_Name__c',
@@ -86,7 +96,7 @@ describe('Record_Change__e contract (unprefixed package)', () => {
             'Record_Filter__c',
             'Conflict_Policy__c'
         ]);
-        expect(JSON.parse(p.Values__c as string)).toMatchObject({
+        expect(only(p).values).toMatchObject({
             Object_Api_Name__c: 'Lead',
             Enabled__c: false,
             Conflict_Policy__c: 'Latest_Wins',
@@ -98,7 +108,7 @@ describe('Record_Change__e contract (unprefixed package)', () => {
             Display_Name__c: 'Company',
             Salesforce_Field__c: 'Company'
         });
-        expect(JSON.parse(last().payloads[0].Changed_Fields__c as string)).toEqual([
+        expect(only(last().payloads[0]).changedFields).toEqual([
             'Name',
             'Sync_Object__c',
             'Key__c',
@@ -119,6 +129,99 @@ describe('Record_Change__e contract (unprefixed package)', () => {
         expect(changes()).toHaveLength(1);
     });
 
+    it('R1: a customer custom object publishes only once its trigger or flow is registered', async () => {
+        const made = await control(emu, 'POST', '/objects', {
+            name: 'Renewal__c',
+            label: 'Renewal',
+            fields: [{ name: 'Stage__c', type: 'string', length: 40 }]
+        });
+        expect(made.status).toBe(200);
+        const so = await admin
+            .sobject('Sync_Object__c')
+            .create({ Object_Api_Name__c: 'Renewal__c', Display_Name__c: 'Renewals', Enabled__c: true });
+        await admin.sobject('Field_Mapping__c').create({
+            Sync_Object__c: so.id,
+            Key__c: 'Renewal__c.Stage__c',
+            Display_Name__c: 'Stage',
+            Salesforce_Field__c: 'Stage__c'
+        });
+        const renewals = () =>
+            changes()
+                .flatMap((c) => c.payloads)
+                .filter((p) => p.Object_Api_Name__c === 'Renewal__c');
+        calls.length = 0;
+        await admin.sobject('Renewal__c').create({ Stage__c: 'No trigger yet' });
+        expect(renewals()).toEqual([]);
+        const bad = await control(emu, 'POST', '/package/publishers', { object: 'Nope__c' });
+        expect(bad.status).toBe(400);
+        const reg = await control(emu, 'POST', '/package/publishers', { object: 'renewal__c', kind: 'flow' });
+        expect(reg.status).toBe(200);
+        expect(reg.body).toMatchObject({
+            publishers: expect.arrayContaining([
+                { object: 'Renewal__c', kind: 'flow', name: 'Renewal__c_Publish_Changes', source: 'control' },
+                // read from demo/main/default/triggers/SuccessPlanTrigger.trigger
+                {
+                    object: 'Success_Plan__c',
+                    kind: 'subscriber-trigger',
+                    name: 'SuccessPlanTrigger',
+                    source: 'metadata'
+                }
+            ])
+        });
+        await admin.sobject('Renewal__c').create({ Stage__c: 'Now published' });
+        expect(renewals()).toHaveLength(1);
+        expect((await control(emu, 'DELETE', '/package/publishers/Renewal__c')).status).toBe(200);
+        calls.length = 0;
+        await admin.sobject('Renewal__c').create({ Stage__c: 'Trigger removed' });
+        expect(renewals()).toEqual([]);
+        await admin.sobject('Sync_Object__c').destroy(so.id!);
+    });
+
+    it('R7: 1,000 changes in chunks of 200 cost 5 events, counted by the emulator (REST Collections, Composite, Bulk)', async () => {
+        const before = async () => {
+            const r = await control(emu, 'GET', '/events');
+            return r.body as { published: number; recordChange: { published: number; records: number } };
+        };
+        const rows = (tag: string) => Array.from({ length: 200 }, (_, i) => ({ Name: `${tag} ${i}` }));
+        let b = await before();
+        for (let k = 0; k < 5; k++) await admin.sobject('Account').create(rows(`Collections ${k}`));
+        let a = await before();
+        expect(a.recordChange.published - b.recordChange.published).toBe(5);
+        expect(a.recordChange.records - b.recordChange.records).toBe(1000);
+        // Composite: every subrequest is its own DML statement, so its own trigger chunk.
+        b = a;
+        await admin.request({
+            method: 'POST',
+            url: `/services/data/v${VERSION}/composite`,
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({
+                allOrNone: false,
+                compositeRequest: Array.from({ length: 5 }, (_, k) => ({
+                    method: 'POST',
+                    url: `/services/data/v${VERSION}/composite/sobjects`,
+                    referenceId: `c${k}`,
+                    body: {
+                        allOrNone: false,
+                        records: rows(`Composite ${k}`).map((r) => ({ attributes: { type: 'Account' }, ...r }))
+                    }
+                }))
+            })
+        });
+        a = await before();
+        expect(a.recordChange.published - b.recordChange.published).toBe(5);
+        expect(a.recordChange.records - b.recordChange.records).toBe(1000);
+        b = a;
+        admin.bulk2.pollInterval = 50;
+        await admin.bulk2.loadAndWaitForResults({
+            object: 'Account',
+            operation: 'insert',
+            input: Array.from({ length: 1000 }, (_, i) => ({ Name: `Bulk1000 ${i}` }))
+        });
+        a = await before();
+        expect(a.recordChange.published - b.recordChange.published).toBe(5);
+        expect(a.recordChange.records - b.recordChange.records).toBe(1000);
+    });
+
     it('R3 + R5 + R6: insert publishes CREATE with every mapped field, in mapping order, blanks as null', async () => {
         calls.length = 0;
         const a = await admin
@@ -129,14 +232,26 @@ describe('Record_Change__e contract (unprefixed package)', () => {
         const p = last().payloads[0];
         expect(p).toEqual({
             Object_Api_Name__c: 'Account',
-            Record_Id__c: a.id,
             Change_Type__c: 'CREATE',
-            Changed_Fields__c: '["Name","Industry","AnnualRevenue","ParentId"]',
-            Values__c: '{"Name":"Acme","Industry":"Banking","AnnualRevenue":null,"ParentId":null}',
-            Modstamp__c: rec.SystemModstamp,
             Changed_By_Id__c: emu.users[0].id,
-            Origin__c: 'salesforce'
+            Origin__c: 'salesforce',
+            Records__c: JSON.stringify([
+                {
+                    id: a.id,
+                    changedFields: ['Name', 'Industry', 'AnnualRevenue', 'ParentId'],
+                    values: { Name: 'Acme', Industry: 'Banking', AnnualRevenue: null, ParentId: null },
+                    modstamp: rec.SystemModstamp
+                }
+            ]),
+            Part__c: 1,
+            Part_Count__c: 1,
+            // The one-record fields of the old shape stay defined and are null (R6).
+            Record_Id__c: null,
+            Changed_Fields__c: null,
+            Values__c: null,
+            Modstamp__c: null
         });
+        expect(rec.SystemModstamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
         expect(last().createdById).toBe(emu.users[0].id);
     });
 
@@ -152,8 +267,8 @@ describe('Record_Change__e contract (unprefixed package)', () => {
         await admin.sobject('Account').update({ Id: a.id!, Industry: 'Energy', AnnualRevenue: 2 });
         const p = last().payloads[0];
         expect(p.Change_Type__c).toBe('UPDATE');
-        expect(JSON.parse(p.Changed_Fields__c as string)).toEqual(['Industry', 'AnnualRevenue']);
-        expect(JSON.parse(p.Values__c as string)).toEqual({
+        expect(only(p).changedFields).toEqual(['Industry', 'AnnualRevenue']);
+        expect(only(p).values).toEqual({
             Name: 'Beta',
             Industry: 'Energy',
             AnnualRevenue: 2,
@@ -170,18 +285,18 @@ describe('Record_Change__e contract (unprefixed package)', () => {
             `SELECT SystemModstamp FROM Account WHERE Id = '${a.id}'`,
             { scanAll: true }
         );
-        expect(del).toMatchObject({
-            Change_Type__c: 'DELETE',
-            Changed_Fields__c: '[]',
-            Values__c: '{}',
-            Record_Id__c: a.id,
-            Modstamp__c: bin.records[0].SystemModstamp
+        expect(del.Change_Type__c).toBe('DELETE');
+        expect(only(del)).toEqual({
+            id: a.id,
+            changedFields: [],
+            values: {},
+            modstamp: bin.records[0].SystemModstamp
         });
         await admin.soap.undelete([a.id!]);
         const und = last().payloads[0];
         expect(und.Change_Type__c).toBe('UNDELETE');
-        expect(JSON.parse(und.Changed_Fields__c as string)).toEqual(['Name', 'Industry', 'AnnualRevenue', 'ParentId']);
-        expect(JSON.parse(und.Values__c as string)).toMatchObject({ Name: 'Gamma', Industry: 'Retail' });
+        expect(only(und).changedFields).toEqual(['Name', 'Industry', 'AnnualRevenue', 'ParentId']);
+        expect(only(und).values).toMatchObject({ Name: 'Gamma', Industry: 'Retail' });
     });
 
     it("R6: Origin__c is 'statisfy' for the integration user (15- or 18-character id in the setting), else 'salesforce'", async () => {
@@ -196,7 +311,7 @@ describe('Record_Change__e contract (unprefixed package)', () => {
         expect(last().payloads[0]).toMatchObject({ Origin__c: 'salesforce', Changed_By_Id__c: emu.users[2].id });
     });
 
-    it('R6: Values__c is null when it would exceed 131,072 characters', async () => {
+    it('R6: a record whose values alone exceed 131,072 characters carries values null; the others keep theirs', async () => {
         emu.org.addField('Account', { name: 'Big_Text__c', type: 'textarea', length: 131072 });
         const m = await admin.sobject('Field_Mapping__c').create({
             Sync_Object__c: syncObjectId,
@@ -205,9 +320,40 @@ describe('Record_Change__e contract (unprefixed package)', () => {
             Salesforce_Field__c: 'Big_Text__c'
         });
         calls.length = 0;
-        await admin.sobject('Account').create({ Name: 'Huge', Big_Text__c: 'x'.repeat(131000) });
-        expect(last().payloads[0].Values__c).toBeNull();
-        expect(JSON.parse(last().payloads[0].Changed_Fields__c as string)).toContain('Big_Text__c');
+        await admin
+            .sobject('Account')
+            .create([{ Name: 'Small' }, { Name: 'Huge', Big_Text__c: 'x'.repeat(131000) }, { Name: 'Small too' }]);
+        expect(changes()).toHaveLength(1);
+        const parts = changes()[0].payloads;
+        for (const p of parts) expect((p.Records__c as string).length).toBeLessThanOrEqual(131072);
+        const all = parts.flatMap((p) => recordsOf(p));
+        expect(all.map((r) => r.values === null)).toEqual([false, true, false]);
+        expect(all[1].changedFields).toContain('Big_Text__c');
+        await admin.sobject('Field_Mapping__c').destroy(m.id!);
+    });
+
+    it('R7: a chunk whose Records__c would exceed the limit is split greedily into numbered parts', async () => {
+        emu.org.addField('Account', { name: 'Mid_Text__c', type: 'textarea', length: 131072 });
+        const m = await admin.sobject('Field_Mapping__c').create({
+            Sync_Object__c: syncObjectId,
+            Key__c: 'Account.Mid',
+            Display_Name__c: 'Mid',
+            Salesforce_Field__c: 'Mid_Text__c'
+        });
+        calls.length = 0;
+        const res = await admin
+            .sobject('Account')
+            .create(Array.from({ length: 10 }, (_, i) => ({ Name: `Mid ${i}`, Mid_Text__c: 'm'.repeat(30000) })));
+        expect(changes()).toHaveLength(1); // one EventBus.publish for the chunk
+        const parts = changes()[0].payloads;
+        expect(parts.length).toBe(3); // 4 records of ~30,100 characters fit in 131,072
+        expect(parts.map((p) => [p.Part__c, p.Part_Count__c])).toEqual([
+            [1, 3],
+            [2, 3],
+            [3, 3]
+        ]);
+        expect(parts.map((p) => recordsOf(p).length)).toEqual([4, 4, 2]);
+        expect(parts.flatMap((p) => recordsOf(p).map((r) => r.id))).toEqual(res.map((r) => r.id));
         await admin.sobject('Field_Mapping__c').destroy(m.id!);
     });
 
@@ -217,7 +363,8 @@ describe('Record_Change__e contract (unprefixed package)', () => {
             .sobject('Account')
             .create(Array.from({ length: 200 }, (_, i) => ({ Name: `Chunk ${i}` })));
         expect(changes()).toHaveLength(1);
-        expect(changes()[0].payloads.map((p) => p.Record_Id__c)).toEqual(res.map((r) => r.id));
+        expect(changes()[0].payloads).toHaveLength(1); // one event for the 200-record chunk
+        expect(recordsOf(changes()[0].payloads[0]).map((r) => r.id)).toEqual(res.map((r) => r.id));
         calls.length = 0;
         await admin.sobject('Account').update(
             [
@@ -235,7 +382,7 @@ describe('Record_Change__e contract (unprefixed package)', () => {
             operation: 'insert',
             input: Array.from({ length: 250 }, (_, i) => ({ Name: `Bulk ${i}` }))
         });
-        expect(changes().map((c) => c.payloads.length)).toEqual([200, 50]);
+        expect(changes().map((c) => c.payloads.map((p) => recordsOf(p).length))).toEqual([[200], [50]]);
     });
 
     it('R7: a Composite request rolled back by allOrNone publishes nothing', async () => {
@@ -265,9 +412,10 @@ describe('Record_Change__e contract (unprefixed package)', () => {
         calls.length = 0;
         const yes = await admin.sobject('Account').create({ Name: 'Bank', Industry: 'Banking' });
         const no = await admin.sobject('Account').create({ Name: 'Shop', Industry: 'Retail' });
-        expect(accountEvents().map((p) => p.Record_Id__c)).toEqual([yes.id]);
+        expect(accountRecords().map((r) => r.id)).toEqual([yes.id]);
         await admin.sobject('Account').destroy(no.id!);
-        expect(last().payloads[0]).toMatchObject({ Record_Id__c: no.id, Change_Type__c: 'DELETE' });
+        expect(last().payloads[0]).toMatchObject({ Change_Type__c: 'DELETE' });
+        expect(only(last().payloads[0]).id).toBe(no.id);
         await admin.sobject('Sync_Object__c').update({ Id: syncObjectId, Record_Filter__c: 'Industry = = broken' });
         calls.length = 0;
         const saved = await admin.sobject('Account').create({ Name: 'Still saved', Industry: 'Banking' });
@@ -289,6 +437,48 @@ describe('Record_Change__e contract (unprefixed package)', () => {
         await admin.sobject('Sync_Object__c').update({ Id: syncObjectId, Record_Filter__c: null });
     });
 
+    it('R4: the filter is evaluated in each trigger invocation (create then update in one allOrNone Composite)', async () => {
+        await admin.sobject('Sync_Object__c').update({ Id: syncObjectId, Record_Filter__c: "Industry = 'Banking'" });
+        const composite = (first: string, then: string) =>
+            admin.request<{ compositeResponse: Array<{ body: { id?: string } }> }>({
+                method: 'POST',
+                url: `/services/data/v${VERSION}/composite`,
+                headers: { 'Content-Type': 'application/json' },
+                body: JSON.stringify({
+                    allOrNone: true,
+                    compositeRequest: [
+                        {
+                            method: 'POST',
+                            url: `/services/data/v${VERSION}/sobjects/Account`,
+                            referenceId: 'acc',
+                            body: { Name: `Went ${first} then ${then}`, Industry: first }
+                        },
+                        {
+                            method: 'PATCH',
+                            url: `/services/data/v${VERSION}/sobjects/Account/@{acc.id}`,
+                            referenceId: 'upd',
+                            body: { Industry: then }
+                        }
+                    ]
+                })
+            });
+        calls.length = 0;
+        // The after-insert query sees Banking (published); the after-update query sees Retail (not published).
+        const out = await composite('Banking', 'Retail');
+        const id = out.compositeResponse[0].body.id;
+        expect(accountEvents().map((p) => [p.Change_Type__c, recordsOf(p).map((r) => r.id)])).toEqual([
+            ['CREATE', [id]]
+        ]);
+        expect(only(accountEvents()[0]).values).toMatchObject({ Industry: 'Banking' });
+        calls.length = 0;
+        // The other way round: the insert is filtered out, the update is published.
+        const out2 = await composite('Retail', 'Banking');
+        expect(accountEvents().map((p) => [p.Change_Type__c, only(p).id, only(p).changedFields])).toEqual([
+            ['UPDATE', out2.compositeResponse[0].body.id, ['Industry']]
+        ]);
+        await admin.sobject('Sync_Object__c').update({ Id: syncObjectId, Record_Filter__c: null });
+    });
+
     it('R2: Publishing_Disabled__c stops publishing for the running user (user level over org default)', async () => {
         const [settings] = (await admin.query<{ Id: string }>('SELECT Id FROM Statisfy_Settings__c')).records;
         await admin.sobject('Statisfy_Settings__c').update({ Id: settings.Id, Publishing_Disabled__c: true });
@@ -300,8 +490,19 @@ describe('Record_Change__e contract (unprefixed package)', () => {
             .create({ SetupOwnerId: emu.users[1].id, Publishing_Disabled__c: false });
         calls.length = 0;
         await integration.sobject('Account').create({ Name: 'Integration still publishes' });
-        expect(accountEvents()).toHaveLength(1);
+        expect(accountRecords()).toHaveLength(1);
         await admin.sobject('Statisfy_Settings__c').update({ Id: settings.Id, Publishing_Disabled__c: false });
+    });
+    it('an org on an older package version publishes the one-record shape, which the contract still reads', async () => {
+        expect((await control(emu, 'POST', '/package/shape', { shape: 'legacy' })).status).toBe(200);
+        calls.length = 0;
+        const res = await admin.sobject('Account').create([{ Name: 'Old 1' }, { Name: 'Old 2' }]);
+        const events = accountEvents();
+        expect(events.map((p) => p.Record_Id__c)).toEqual(res.map((r) => r.id));
+        expect(events[0]).not.toHaveProperty('Records__c', expect.anything());
+        expect(expandRecordChange(events[0])[0]).toMatchObject({ recordId: res[0].id, shape: 'legacy' });
+        expect((await control(emu, 'POST', '/package/shape', { shape: 'newest' })).status).toBe(400);
+        await control(emu, 'POST', '/package/shape', { shape: 'batched' });
     });
 });
 
@@ -323,8 +524,14 @@ describe('Record_Change__e contract (namespaced package, statisfy__)', () => {
         expect(c.payloads[0]).toMatchObject({
             statisfy__Object_Api_Name__c: 'Success_Plan__c',
             statisfy__Change_Type__c: 'UPDATE',
-            statisfy__Changed_Fields__c: '["Status__c"]',
-            statisfy__Origin__c: 'salesforce'
+            statisfy__Origin__c: 'salesforce',
+            statisfy__Part__c: 1,
+            statisfy__Part_Count__c: 1
+        });
+        expect(only(c.payloads[0], 'statisfy__').changedFields).toEqual(['Status__c']);
+        expect(expandRecordChange(c.payloads[0], { namespace: 'statisfy' })[0]).toMatchObject({
+            recordId: plan.Id,
+            changeType: 'UPDATE'
         });
         const [so] = (
             await conn.query<{ Id: string }>(
@@ -334,8 +541,8 @@ describe('Record_Change__e contract (namespaced package, statisfy__)', () => {
         await conn.sobject('statisfy__Sync_Object__c').update({ Id: so.Id, statisfy__Display_Name__c: 'Customers' });
         const p = calls.at(-1)!.payloads[0];
         expect(p.statisfy__Object_Api_Name__c).toBe('statisfy__Sync_Object__c');
-        expect(JSON.parse(p.statisfy__Changed_Fields__c as string)).toEqual(['statisfy__Display_Name__c']);
-        expect(Object.keys(JSON.parse(p.statisfy__Values__c as string))).toEqual([
+        expect(only(p, 'statisfy__').changedFields).toEqual(['statisfy__Display_Name__c']);
+        expect(Object.keys(only(p, 'statisfy__').values!)).toEqual([
             'Name',
             'statisfy__Object_Api_Name__c',
             'statisfy__Display_Name__c',

@@ -102,9 +102,14 @@ const SCHEMA_ERRORS: Case[] = [
     ['SELECT Account__c.Name FROM Project__c', 'INVALID_FIELD', NO_REL('Account__c')],
     ['SELECT Account.Foo FROM Contact', 'INVALID_FIELD', NO_COLUMN('Foo', 'Account')],
     [
-        'SELECT Account.Owner.Name FROM Contact',
+        'SELECT Account.Owner.Manager.Manager.Manager.Manager.Name FROM Contact',
         'MALFORMED_QUERY',
-        `Relationship paths deeper than one level ('Account.Owner.Name') are not supported by the Statisfy Salesforce emulator`
+        'SOQL statements cannot query relationships that are more than 5 levels away from the root entity object.'
+    ],
+    [
+        'SELECT Id, (SELECT Id FROM Contactz) FROM Account',
+        'INVALID_TYPE',
+        "Didn't understand relationship 'Contactz' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names."
     ],
     ['SELECT Id, Name, id FROM Account', 'INVALID_FIELD', 'duplicate field selected: id'],
     ['SELECT Account.Name, account.name FROM Contact', 'INVALID_FIELD', 'duplicate field selected: account.name'],
@@ -280,9 +285,9 @@ const UNSUPPORTED: Case[] = [
     ['SELECT FIELDS(ALL) FROM Account LIMIT 200', 'MALFORMED_QUERY', `FIELDS() ${EMU}`],
     ['SELECT toLabel(Industry) FROM Account', 'MALFORMED_QUERY', `The function toLabel() ${EMU}`],
     [
-        'SELECT Id, (SELECT Id FROM Contacts) FROM Account',
+        'SELECT Id, (SELECT Id, (SELECT Id FROM Cases) FROM Contacts) FROM Account',
         'MALFORMED_QUERY',
-        `A relationship subquery (SELECT … FROM Children) ${EMU}`
+        `A relationship subquery inside a subquery ${EMU}`
     ],
     [
         'SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact)',

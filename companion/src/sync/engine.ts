@@ -5,6 +5,7 @@
  * Sync_Error__c current. `POST /api/v1/sync` and a Sync_Request__e from the org both land in {@link requestSync}.
  * It implements the domain's `SyncEngine` and `OrgSchemaProvider` ports (companion/src/domain/ports.ts).
  */
+import { expandRecordChange } from '../../../contracts/record-change';
 import type { DataSource } from 'typeorm';
 import type { CompanionServices } from '../app';
 import { createRepositories, NOTIFY_CHANNELS } from '../data';
@@ -263,13 +264,17 @@ export class OrgSync {
         this.times.lastInboundAt = new Date();
         this.statusDirty = true;
         const now = Date.now();
+        const recordChannel = names.channel('Record_Change__e');
         for (const e of events) {
             this.deps.metrics?.eventsApplied.inc({ org_id: this.orgId, channel: e.channel });
-            const stamp = Date.parse(String(this.connection?.names.get(e.data.payload, 'Modstamp__c') ?? ''));
-            const lag = (now - stamp) / 1000;
-            if (Number.isFinite(lag) && lag >= 0 && lag < 3600) {
-                this.deps.metrics?.syncLagHistogram.observe({ direction: 'inbound' }, lag);
-                this.deps.metrics?.syncLagSeconds.set({ org_id: this.orgId, direction: 'inbound' }, lag);
+            if (e.channel !== recordChannel) continue;
+            // One lag per record: a batched event carries every record of its trigger chunk.
+            for (const stamp of recordModstamps(e.data.payload, names.namespace)) {
+                const lag = (now - stamp) / 1000;
+                if (Number.isFinite(lag) && lag >= 0 && lag < 3600) {
+                    this.deps.metrics?.syncLagHistogram.observe({ direction: 'inbound' }, lag);
+                    this.deps.metrics?.syncLagSeconds.set({ org_id: this.orgId, direction: 'inbound' }, lag);
+                }
             }
         }
         for (const req of result.syncRequests) this.deps.onSyncRequest(this.orgId, req);
@@ -688,4 +693,13 @@ export function createSyncEngine(services: CompanionServices, options: EngineOpt
         oauthRedirectUri: publicUrl ? `${publicUrl.replace(/\/+$/, '')}/oauth/callback` : undefined,
         ...options
     });
+}
+
+/** The modstamps (epoch ms) of the records a Record_Change__e carries, either shape; none when it is malformed. */
+function recordModstamps(payload: Record<string, unknown>, namespace: string): number[] {
+    try {
+        return expandRecordChange(payload, { namespace }).map((c) => Date.parse(c.modstamp));
+    } catch {
+        return [];
+    }
 }

@@ -7,6 +7,9 @@ export const SALESFORCE_AUDIENCES = ['https://login.salesforce.com', 'https://te
 /** How far ahead of the emulator clock `exp` may lie: Salesforce asks for 3 minutes; clients send up to 5. */
 export const JWT_MAX_LIFETIME_MS = 5 * 60_000;
 
+/** An `exp` above this (year 5138 in seconds) is a millisecond timestamp. */
+const MILLISECOND_EXP = 1e11;
+
 /** Clock skew tolerated on `exp` (far future) and `nbf`. */
 export const JWT_CLOCK_SKEW_MS = 60_000;
 
@@ -95,8 +98,13 @@ export function verifyJwtAssertion(assertion: string | undefined, check: JwtChec
     }
 
     if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw invalid();
-    const expMs = claims.exp * 1000;
-    if (expMs <= check.nowMs) throw new OAuthError('invalid_grant', 'expired authorization code');
+    // RFC 7519 says seconds; the sf CLI's core library signs `Date.now() + 300` (milliseconds), which a
+    // real org accepts. A value past year 5000 in seconds is read as milliseconds: the same checks apply.
+    // The CLI's 300 ms lifetime is shorter than a loaded machine may take to deliver it: the skew applies.
+    const inMs = claims.exp > MILLISECOND_EXP;
+    const expMs = inMs ? claims.exp : claims.exp * 1000;
+    if (expMs + (inMs ? JWT_CLOCK_SKEW_MS : 0) <= check.nowMs)
+        throw new OAuthError('invalid_grant', 'expired authorization code');
     if (expMs > check.nowMs + JWT_MAX_LIFETIME_MS + JWT_CLOCK_SKEW_MS) throw invalid();
     if (claims.nbf !== undefined) {
         if (typeof claims.nbf !== 'number' || claims.nbf * 1000 > check.nowMs + JWT_CLOCK_SKEW_MS) throw invalid();

@@ -209,9 +209,79 @@ export function createControlRouter(host: ControlHost): Router {
         })
     );
 
+    // The platform-event delivery allocation (DailyDeliveredPlatformEvents), per rolling 24 h.
+    r.get(
+        '/event-deliveries',
+        wrap(() => org.deliveries.report())
+    );
+    r.post(
+        '/event-deliveries',
+        wrap((req) => {
+            const b = body(req);
+            if (b.max !== undefined) {
+                if (!Number.isInteger(b.max) || (b.max as number) < 0)
+                    throw new BadInput(`'max' must be a non-negative integer, got ${JSON.stringify(b.max)}`);
+                org.deliveries.max = b.max as number;
+            }
+            if (b.used !== undefined) {
+                if (!Number.isInteger(b.used) || (b.used as number) < 0)
+                    throw new BadInput(`'used' must be a non-negative integer, got ${JSON.stringify(b.used)}`);
+                org.deliveries.setUsed(b.used as number);
+            }
+            return org.deliveries.report();
+        })
+    );
+
     r.get(
         '/events',
         wrap(() => ({ ...org.bus.stats(), recordChange: { ...org.publisher.stats } }))
+    );
+
+    // R1: which objects have a trigger or flow publishing Record_Change__e (a customer's trigger or flow).
+    r.get(
+        '/package/publishers',
+        wrap(() => ({ publishers: org.publisher.publishers.list() }))
+    );
+    r.post(
+        '/package/publishers',
+        wrap((req) => {
+            const b = body(req);
+            const obj = typeof b.object === 'string' ? org.schema.get(b.object) : undefined;
+            if (!obj || obj.isEvent) throw new BadInput(`object: no sObject named ${JSON.stringify(b.object)}`);
+            const kind = b.kind ?? 'subscriber-trigger';
+            if (kind !== 'subscriber-trigger' && kind !== 'flow')
+                throw new BadInput(`kind must be 'subscriber-trigger' or 'flow', got ${JSON.stringify(b.kind)}`);
+            const name =
+                b.name ?? (kind === 'flow' ? `${obj.name}_Publish_Changes` : `${obj.name.replace(/__c$/i, '')}Trigger`);
+            if (typeof name !== 'string' || !/^[A-Za-z]\w{0,79}$/.test(name))
+                throw new BadInput(`name must be an API name, got ${JSON.stringify(b.name)}`);
+            org.publisher.publishers.register({ object: obj.name, kind, name, source: 'control' });
+            return { publishers: org.publisher.publishers.list() };
+        })
+    );
+    // The package version the org runs: 'batched' (current) or 'legacy' (one event per record, older versions).
+    r.get(
+        '/package/shape',
+        wrap(() => ({ shape: org.publisher.shape }))
+    );
+    r.post(
+        '/package/shape',
+        wrap((req) => {
+            const shape = body(req).shape;
+            if (shape !== 'batched' && shape !== 'legacy')
+                throw new BadInput(`shape must be 'batched' or 'legacy', got ${JSON.stringify(shape)}`);
+            org.publisher.shape = shape;
+            return { shape };
+        })
+    );
+    r.delete(
+        '/package/publishers/:object',
+        wrap((req) => {
+            const name = typeof req.query.name === 'string' ? req.query.name : undefined;
+            const removed = org.publisher.publishers.unregister(String(req.params.object), name);
+            if (removed === 0) throw new BadInput(`no publisher registered for '${req.params.object}'`);
+            return { publishers: org.publisher.publishers.list() };
+        })
     );
 
     r.get(

@@ -1,12 +1,21 @@
 /**
  * The package's behaviour in the emulated org: after every committed transaction, publish
  * `Record_Change__e` exactly as the package's triggers would (docs/record-change-contract.md,
- * rules R1–R7). Rule numbers in comments refer to that document.
+ * rules R1–R7; the batched shape of contracts/record-change.ts). Rule numbers in comments refer to
+ * that document.
+ *
+ * Each DML statement is one trigger invocation per object, in chunks of 200 (R7): its records are
+ * filtered (R4) against the records as that statement left them (what the Apex's query sees inside
+ * the trigger), and the chunk becomes ONE event carrying every published record in `Records__c`,
+ * split over more events only when the JSON would exceed the Long Text Area limit
+ * (`splitRecordChunk`). Events go out after the transaction commits (Publish After Commit).
  */
+import { CHUNK_SIZE, RECORDS_MAX_CHARS, splitRecordChunk, type RecordElement } from '../../../contracts/record-change';
 import type { SchemaRegistry } from '../schema/registry';
 import type { FieldSchema, ObjectSchema } from '../schema/types';
 import { sameId } from '../store/ids';
 import type { Change, Rec, RecordStore, Transaction } from '../store/store';
+import type { PublisherRegistry } from './triggers';
 
 /** The part of the event bus the package behaviour needs (streaming module's EventBus). */
 export interface EventPublisher {
@@ -18,15 +27,16 @@ export interface EventPublisher {
 }
 
 /**
- * Runs `SELECT Id FROM <object> WHERE Id IN :ids AND (<filter>)` (R4). Returns the matching ids, or
- * an Error when the filter does not compile.
+ * Runs `SELECT Id FROM <object> WHERE Id IN :ids AND (<filter>)` (R4) over `records`, the chunk's
+ * records as the trigger's DML statement left them. Returns the matching ids, or an Error when the
+ * filter does not compile.
  */
-export type RecordFilter = (objectName: string, ids: string[], filter: string) => Set<string> | Error;
+export type RecordFilter = (objectName: string, records: Rec[], filter: string) => Set<string> | Error;
 
-/** R6: `Values__c` larger than this is sent as null. */
-export const VALUES_MAX = 131072;
+/** R6: a `Records__c` (or old-shape `Values__c`) longer than this does not fit the Long Text Area. */
+export const VALUES_MAX = RECORDS_MAX_CHARS;
 /** R7: trigger chunk size. */
-export const CHUNK = 200;
+export const CHUNK = CHUNK_SIZE;
 
 /** Fixed mapped fields of the configuration objects (R3). */
 const SYNC_OBJECT_FIELDS = [
@@ -55,20 +65,41 @@ export interface PublisherStats {
     published: number;
     /** EventBus.publish calls (one per trigger chunk). */
     publishCalls: number;
+    /** Record changes carried by those events. */
+    records: number;
     /** Chunks skipped because the record filter did not compile (R4). */
     filterErrors: Array<{ object: string; filter: string; message: string }>;
 }
 
+/**
+ * Which shape the emulated package version publishes: `batched` (the current package, one event per chunk) or
+ * `legacy` (an org still on an older package version: one event per record in the one-record fields).
+ */
+export type RecordChangeShape = 'batched' | 'legacy';
+
 /** Publishes Record_Change__e for committed changes. */
 export class RecordChangePublisher {
-    readonly stats: PublisherStats = { published: 0, publishCalls: 0, filterErrors: [] };
+    /** The package version's event shape (control API `POST /__emulator/package/shape`). */
+    shape: RecordChangeShape = 'batched';
+
+    readonly stats: PublisherStats = { published: 0, publishCalls: 0, records: 0, filterErrors: [] };
 
     constructor(
         private readonly schema: SchemaRegistry,
         private readonly store: RecordStore,
         private readonly bus: EventPublisher,
-        private readonly filter: RecordFilter
+        private readonly filter: RecordFilter,
+        /** R1: which objects have a trigger or flow that publishes. */
+        readonly publishers: PublisherRegistry
     ) {}
+
+    /** Back to zero counters. */
+    resetStats(): void {
+        this.stats.published = 0;
+        this.stats.publishCalls = 0;
+        this.stats.records = 0;
+        this.stats.filterErrors.length = 0;
+    }
 
     /** Store commit listener. */
     onCommit(changes: Change[], tx: Transaction): void {
@@ -97,45 +128,51 @@ export class RecordChangePublisher {
             i = j;
             // Cascade-deleted master-detail children fire no triggers in Salesforce.
             if (first.cascade) continue;
-            const payloads = this.chunkPayloads(chunk, tx.userId, origin);
+            const { payloads, records } = this.chunkPayloads(chunk, tx.userId, origin);
             if (payloads.length === 0) continue;
             try {
                 this.bus.publish(eventName, payloads, tx.userId);
                 this.stats.publishCalls++;
                 this.stats.published += payloads.length;
+                this.stats.records += records;
             } catch {
                 // R7: EventBus.publish never breaks the save.
             }
         }
     }
 
-    private chunkPayloads(chunk: Change[], userId: string, origin: string): Array<Record<string, unknown>> {
+    /** One trigger chunk → its events (one, or more parts when `Records__c` would not fit). */
+    private chunkPayloads(
+        chunk: Change[],
+        userId: string,
+        origin: string
+    ): { payloads: Array<Record<string, unknown>>; records: number } {
+        const none = { payloads: [], records: 0 };
         const obj = this.schema.get(chunk[0].objectName);
-        if (!obj) return [];
+        if (!obj) return none;
         const mapped = this.mappedFields(obj); // R1 + R3; null when the object does not publish
-        if (!mapped) return [];
+        if (!mapped) return none;
         const type = chunk[0].type;
         let keep: Set<string> | null = null;
         if (type !== 'DELETE') {
-            // R4: record filter (not for deletes).
+            // R4: record filter (not for deletes), on the records as this DML statement left them.
             const filter = this.recordFilter(obj);
             if (filter) {
                 const r = this.filter(
                     obj.name,
-                    chunk.map((c) => c.id),
+                    chunk.map((c) => c.new as Rec),
                     filter
                 );
                 if (r instanceof Error) {
                     this.stats.filterErrors.push({ object: obj.name, filter, message: r.message });
                     if (this.stats.filterErrors.length > 100) this.stats.filterErrors.shift();
                     this.reportFilterError(obj.name, r.message, userId);
-                    return [];
+                    return none;
                 }
                 keep = r;
             }
         }
-        const p = (n: string) => this.schema.pkg(n);
-        const out: Array<Record<string, unknown>> = [];
+        const elements: RecordElement[] = [];
         for (const c of chunk) {
             if (keep && !keep.has(c.id)) continue;
             const rec = c.new as Rec;
@@ -148,25 +185,45 @@ export class RecordChangePublisher {
                     .map((f) => f.name);
                 if (changed.length === 0) continue; // R5: no mapped field changed
             }
-            let values: string | null = '{}';
-            if (type !== 'DELETE') {
-                const v: Record<string, unknown> = {};
-                for (const f of mapped) v[f.name] = rec[f.name] ?? null;
-                values = JSON.stringify(v);
-                if (values.length > VALUES_MAX) values = null;
-            }
-            out.push({
-                [p('Object_Api_Name__c')]: obj.name,
-                [p('Record_Id__c')]: c.id,
-                [p('Change_Type__c')]: type,
-                [p('Changed_Fields__c')]: JSON.stringify(changed),
-                [p('Values__c')]: values,
-                [p('Modstamp__c')]: rec.SystemModstamp,
-                [p('Changed_By_Id__c')]: userId,
-                [p('Origin__c')]: origin
-            });
+            const values: Record<string, unknown> = {};
+            if (type !== 'DELETE') for (const f of mapped) values[f.name] = rec[f.name] ?? null;
+            elements.push({ id: c.id, changedFields: changed, values, modstamp: String(rec.SystemModstamp) });
         }
-        return out;
+        if (elements.length === 0) return none;
+        const p = (n: string) => this.schema.pkg(n);
+        if (this.shape === 'legacy') {
+            // Older package versions: one event per record, Values__c null when it would not fit.
+            const payloads = elements.map((e) => {
+                const values = JSON.stringify(e.values ?? {});
+                return {
+                    [p('Object_Api_Name__c')]: obj.name,
+                    [p('Record_Id__c')]: e.id,
+                    [p('Change_Type__c')]: type,
+                    [p('Changed_Fields__c')]: JSON.stringify(e.changedFields),
+                    [p('Values__c')]: values.length > VALUES_MAX ? null : values,
+                    [p('Modstamp__c')]: e.modstamp,
+                    [p('Changed_By_Id__c')]: userId,
+                    [p('Origin__c')]: origin
+                };
+            });
+            return { payloads, records: elements.length };
+        }
+        // R6/R7: one event per chunk; parts only when Records__c would exceed the field's size.
+        const payloads = splitRecordChunk(elements).map((part) => ({
+            [p('Object_Api_Name__c')]: obj.name,
+            [p('Change_Type__c')]: type,
+            [p('Changed_By_Id__c')]: userId,
+            [p('Origin__c')]: origin,
+            [p('Records__c')]: part.records,
+            [p('Part__c')]: part.part,
+            [p('Part_Count__c')]: part.partCount,
+            // The one-record fields stay defined on the event and are null in the batched shape.
+            [p('Record_Id__c')]: null,
+            [p('Changed_Fields__c')]: null,
+            [p('Values__c')]: null,
+            [p('Modstamp__c')]: null
+        }));
+        return { payloads, records: elements.length };
     }
 
     /**
@@ -214,6 +271,8 @@ export class RecordChangePublisher {
             names.map((n) => this.schema.getField(obj, n === 'Name' ? n : p(n))).filter((f): f is FieldSchema => !!f);
         if (obj.name === p('Sync_Object__c')) return fixed(SYNC_OBJECT_FIELDS);
         if (obj.name === p('Field_Mapping__c')) return fixed(FIELD_MAPPING_FIELDS);
+        // R1: an object publishes only through a trigger or flow; no trigger, no event.
+        if (!this.publishers.publishes(obj.name)) return null;
         const so = this.syncObjectFor(obj);
         if (!so || so[p('Enabled__c')] !== true) return null;
         const fm = this.schema.get(p('Field_Mapping__c'));

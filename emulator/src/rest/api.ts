@@ -16,6 +16,7 @@ import { limits } from './limits';
 import { query, queryMore } from './query';
 import { dmlReply, errorReply, notAllowed, notFound, type Call, type Reply } from './reply';
 import { recordJson, sobjects } from './sobjects';
+import { sobjectTree } from './tree';
 
 /** The REST API of one org. */
 export class RestApi {
@@ -36,7 +37,7 @@ export class RestApi {
     /** Objects a request touches (for fault rules). */
     objectsOf(method: string, path: string, body: unknown, query: URLSearchParams): string[] {
         const out: string[] = [];
-        const m = /^\/(?:sobjects|composite\/sobjects)\/([A-Za-z0-9_]+)/.exec(path);
+        const m = /^\/(?:sobjects|composite\/sobjects|composite\/tree)\/([A-Za-z0-9_]+)/.exec(path);
         if (m) out.push(m[1]);
         const q = query.get('q');
         if (q) {
@@ -74,6 +75,7 @@ export class RestApi {
             .replace(/^\/(query|queryAll)\/[^/]+$/, '/$1/{locator}')
             .replace(/^\/composite\/sobjects\/[^/]+\/[^/]+$/, '/composite/sobjects/{T}/{field}')
             .replace(/^\/composite\/sobjects\/[^/]+$/, '/composite/sobjects/{T}')
+            .replace(/^\/composite\/tree\/[^/]+$/, '/composite/tree/{T}')
             .replace(/^\/event\/eventSchema\/[^/]+$/, '/event/eventSchema/{id}')
             .replace(/^\/jobs\/(ingest|query)\/[^/]+(\/.*)?$/, '/jobs/$1/{id}$2');
         return `${method} ${p || '/'}`;
@@ -117,6 +119,8 @@ export class RestApi {
                 if (seg.length === 1)
                     return method === 'POST' ? composite(this.org, call, this.dispatch) : notAllowed(method, 'POST');
                 if (seg[1] === 'sobjects') return collections(this.org, call, seg.slice(2));
+                if (seg[1] === 'tree' && seg.length === 3)
+                    return method === 'POST' ? sobjectTree(this.org, call, seg[2]) : notAllowed(method, 'POST');
                 if (seg[1] === 'batch' && seg.length === 2)
                     return method === 'POST' ? batch(this.org, call, this.dispatch) : notAllowed(method, 'POST');
                 return notFound();

@@ -16,7 +16,7 @@ export function limits(org: Org, bulkQueryJobsToday: number): Record<string, unk
         DailyBulkApiBatches: lim(15000),
         DailyBulkV2QueryFileStorageMB: lim(976562),
         DailyBulkV2QueryJobs: lim(10000, bulkQueryJobsToday),
-        DailyDeliveredPlatformEvents: lim(50000, s.delivered),
+        DailyDeliveredPlatformEvents: lim(org.deliveries.max, org.deliveries.used()),
         DailyStreamingApiEvents: lim(1000000),
         DataStorageMB: lim(1024),
         FileStorageMB: lim(1024),

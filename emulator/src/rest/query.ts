@@ -3,6 +3,7 @@
  * `nextRecordsUrl` locators (`/query/{cursor}-{offset}`) that page through an open cursor.
  */
 import type { Org } from '../org';
+import { queryColumns } from '../soql';
 import { errorReply, type Call, type Reply } from './reply';
 
 /** Batch size from `Sforce-Query-Options: batchSize=N` (200–2000, default 2000). */
@@ -17,6 +18,8 @@ export function batchSize(call: Call): number | null {
 export function query(org: Org, call: Call, all: boolean): Reply {
     const q = call.query.get('q');
     if (q === null || q.trim() === '') return errorReply(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+    // `columns=true` (the sf CLI's `data query`) asks for the column metadata instead of the rows.
+    if (call.query.get('columns') === 'true') return { status: 200, body: queryColumns(q, org.soqlSource) };
     const result = org.query(q, all, call.version);
     const size = batchSize(call) ?? 2000;
     if (result.records.length <= size)

@@ -11,7 +11,7 @@ import { to18 } from '../store/ids';
 import { DmlError } from '../store/store';
 import type { RestApi } from './api';
 import { errorReply, type Reply } from './reply';
-import { versionsList } from './versions';
+import { versionRefusal, versionsList } from './versions';
 
 /** Salesforce's JSON content type. */
 export const JSON_UTF8 = 'application/json;charset=UTF-8';
@@ -68,9 +68,9 @@ export function createDataRouter(org: Org, api: RestApi, onWrite: () => void): R
         const m = /^\/v(\d+\.\d)(\/.*)?$/.exec(req.path)!;
         const version = m[1];
         const path = (m[2] ?? '').replace(/\/+$/, '');
-        const v = Number(version);
-        if (v < 20 || v > 66) {
-            send(res, errorReply(404, 'NOT_FOUND', 'The requested resource does not exist'), null);
+        const refusal = versionRefusal(version);
+        if (refusal) {
+            send(res, refusal, null);
             return;
         }
         const token = bearerToken(req);

@@ -11,7 +11,14 @@ export interface FieldPath {
     start: number;
 }
 
-export type SelectItem = { kind: 'field'; path: FieldPath } | { kind: 'count'; start: number };
+export type SelectItem =
+    | { kind: 'field'; path: FieldPath }
+    | { kind: 'count'; start: number }
+    /** A parent-to-child relationship subquery: `(SELECT … FROM Contacts WHERE … ORDER BY … LIMIT n)`. */
+    | { kind: 'subquery'; start: number; query: SoqlSubquery };
+
+/** A relationship subquery: `from.name` is the child relationship name (`Contacts`, `Field_Mappings__r`). */
+export type SoqlSubquery = Omit<SoqlQuery, 'text'>;
 
 export type Literal =
     | { kind: 'string'; value: string; start: number }

@@ -3,12 +3,13 @@
  * against describe data, the WHERE clause turned into closures, ORDER BY into precomputed sort keys —
  * then applied to every record.
  */
-import type { SoqlQuery } from './ast';
+import type { SoqlQuery, SoqlSubquery } from './ast';
 import { positionedError, unknownObjectDetail } from './errors';
-import { caseSuffix } from './ids';
+import { caseSuffix, idKey } from './ids';
 import { sortRows } from './order';
 import { parseSoql } from './parser';
 import { Compiler, categoryOf, keyFn } from './resolve';
+import { OutputTree, type ChildOutput } from './shape';
 import type { ExecuteSoqlOptions, Rec, SoqlDataSource, SoqlPagedResult, SoqlResult } from './source';
 import { TRUE, compileCondition, idSeed } from './where';
 
@@ -42,18 +43,18 @@ export function executeSoqlPaged(
 
 // ===== the plan ======================================================================================
 
-interface OutputTop {
-    kind: 'top';
-    key: string;
-}
-interface OutputRel {
-    kind: 'rel';
-    key: string;
-    lookup: string;
-    fields: Array<{ lower: string; fieldOn(objectName: string): string | undefined }>;
+/** A compiled query (or relationship subquery): rows selected, then shaped into REST records. */
+interface Plan {
+    run(): SoqlPagedResult;
+    /** Every matching row in ORDER BY order, before LIMIT and OFFSET (a subquery's rows for all parents). */
+    selectAll(): Rec[];
+    shape(rec: Rec): Record<string, unknown>;
 }
 
-function compile(q: SoqlQuery, source: SoqlDataSource, opts: ExecuteSoqlOptions): { run(): SoqlPagedResult } {
+/** Salesforce's limit on parent-to-child relationship subqueries in one query. */
+export const MAX_SUBQUERIES = 20;
+
+function compile(q: SoqlQuery, source: SoqlDataSource, opts: ExecuteSoqlOptions): Plan {
     const schema = source.describe(q.from.name);
     if (!schema || !schema.queryable || schema.isEvent) {
         throw positionedError('INVALID_TYPE', q.text, q.from.start, unknownObjectDetail(q.from.name));
@@ -64,31 +65,19 @@ function compile(q: SoqlQuery, source: SoqlDataSource, opts: ExecuteSoqlOptions)
 
     // SELECT
     const countOnly = q.select.length === 1 && q.select[0].kind === 'count';
-    const output: Array<OutputTop | OutputRel> = [];
-    const seen = new Set<string>();
-    if (!countOnly) {
-        const rels = new Map<string, OutputRel>();
+    const output = new OutputTree(c);
+    const subqueries = q.select.filter((i) => i.kind === 'subquery');
+    if (subqueries.length > MAX_SUBQUERIES)
+        throw c.error(
+            'MALFORMED_QUERY',
+            subqueries[MAX_SUBQUERIES].start,
+            `SOQL statements cannot query more than ${MAX_SUBQUERIES} parent-to-child relationships.`
+        );
+    if (!countOnly)
         for (const item of q.select) {
-            if (item.kind !== 'field') continue;
-            const r = c.resolve(item.path);
-            const dupKey = (r.rel ? r.rel.name + '.' : '') + r.field.name;
-            if (seen.has(dupKey.toLowerCase())) {
-                throw c.error('INVALID_FIELD', item.path.start, `duplicate field selected: ${r.label}`);
-            }
-            seen.add(dupKey.toLowerCase());
-            if (!r.rel) {
-                output.push({ kind: 'top', key: r.field.name });
-                continue;
-            }
-            let group = rels.get(r.rel.name);
-            if (!group) {
-                group = { kind: 'rel', key: r.rel.name, lookup: r.rel.lookup.name, fields: [] };
-                rels.set(r.rel.name, group);
-                output.push(group);
-            }
-            group.fields.push({ lower: r.field.name.toLowerCase(), fieldOn: r.rel.fieldOn });
+            if (item.kind === 'field') output.addField(item.path);
+            else if (item.kind === 'subquery') output.addChildren(subquery(c, item.query, opts, source));
         }
-    }
 
     // WHERE
     const where = q.where ? compileCondition(c, q.where, source.now()) : TRUE;
@@ -110,9 +99,17 @@ function compile(q: SoqlQuery, source: SoqlDataSource, opts: ExecuteSoqlOptions)
     const offset = q.offset ?? 0;
     const limit = q.limit ?? Infinity;
 
-    const run = (): SoqlPagedResult => {
-        // Filter (stops early when unordered and enough rows are found).
-        const stopAt = order.length === 0 ? offset + limit : Infinity;
+    /** Records named by the Id filter, fetched by id instead of scanning the object (Salesforce uses the index too). */
+    const recordsById = (keys: string[]): Rec[] => {
+        const out: Rec[] = [];
+        for (const key of keys) {
+            const found = source.byId(key + caseSuffix(key));
+            if (found && output.canonicalType(found.objectName) === objectName) out.push(found.record);
+        }
+        return out;
+    };
+
+    const filter = (stopAt: number): Rec[] => {
         const matched: Rec[] = [];
         for (const rec of seedIds ? recordsById(seedIds) : source.records(objectName, { includeDeleted })) {
             if (!includeDeleted && rec.IsDeleted === true) continue;
@@ -120,6 +117,26 @@ function compile(q: SoqlQuery, source: SoqlDataSource, opts: ExecuteSoqlOptions)
             matched.push(rec);
             if (matched.length >= stopAt) break;
         }
+        return matched;
+    };
+
+    const shape = (rec: Rec): Record<string, unknown> => {
+        const out: Record<string, unknown> = {
+            attributes: { type: objectName, url: base + objectName + '/' + String(rec.Id) }
+        };
+        output.shapeInto(out, rec, objectName, base);
+        return out;
+    };
+
+    const selectAll = (): Rec[] => {
+        const matched = filter(Infinity);
+        return order.length > 0 ? sortRows(matched, order) : matched;
+    };
+
+    const run = (): SoqlPagedResult => {
+        output.newRun();
+        // Filter (stops early when unordered and enough rows are found).
+        const matched = filter(order.length === 0 ? offset + limit : Infinity);
         if (countOnly) {
             const total = Math.max(0, Math.min(matched.length - offset, limit));
             return { totalSize: total, objectName, page: () => [] };
@@ -134,53 +151,55 @@ function compile(q: SoqlQuery, source: SoqlDataSource, opts: ExecuteSoqlOptions)
         };
     };
 
-    /** Records named by the Id filter, fetched by id instead of scanning the object (Salesforce uses the index too). */
-    const recordsById = (keys: string[]): Rec[] => {
-        const out: Rec[] = [];
-        for (const key of keys) {
-            const found = source.byId(key + caseSuffix(key));
-            if (found && canonicalType(found.objectName) === objectName) out.push(found.record);
-        }
-        return out;
-    };
+    return { run, selectAll, shape };
+}
 
-    const typeNames = new Map<string, string>();
-    const canonicalType = (name: string): string => {
-        let t = typeNames.get(name);
-        if (t === undefined) {
-            t = source.describe(name)?.name ?? name;
-            typeNames.set(name, t);
+/**
+ * A relationship subquery compiled against the child object: its rows for every parent are selected
+ * once per run and grouped by the child's lookup to the parent; LIMIT and OFFSET apply per parent.
+ */
+function subquery(c: Compiler, sub: SoqlSubquery, opts: ExecuteSoqlOptions, source: SoqlDataSource): ChildOutput {
+    const lower = sub.from.name.toLowerCase();
+    const rel = (source.childRelationships?.(c.schema.name) ?? []).find(
+        (r) => r.relationshipName.toLowerCase() === lower
+    );
+    if (!rel)
+        throw c.error(
+            'INVALID_TYPE',
+            sub.from.start,
+            `Didn't understand relationship '${sub.from.name}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`
+        );
+    if (sub.select.some((i) => i.kind === 'count'))
+        throw c.error('MALFORMED_QUERY', sub.from.start, 'COUNT() is not supported in a relationship subquery');
+    const plan = compile({ text: c.q.text, ...sub, from: { name: rel.childObject, start: sub.from.start } }, source, {
+        ...opts,
+        includeDeleted: false
+    });
+    const field = rel.field;
+    const offset = sub.offset ?? 0;
+    const limit = sub.limit ?? Infinity;
+    let byParent: Map<string, Rec[]> | null = null;
+    return {
+        key: rel.relationshipName,
+        reset: () => {
+            byParent = null;
+        },
+        of: (parent: Rec) => {
+            if (!byParent) {
+                byParent = new Map();
+                for (const r of plan.selectAll()) {
+                    const k = idKey(r[field]);
+                    if (k === null) continue;
+                    let list = byParent.get(k);
+                    if (!list) byParent.set(k, (list = []));
+                    list.push(r);
+                }
+            }
+            const key = idKey(parent.Id);
+            const rows = (key === null ? undefined : byParent.get(key)) ?? [];
+            const page = rows.slice(offset, limit === Infinity ? undefined : offset + limit);
+            if (page.length === 0) return null;
+            return { totalSize: page.length, done: true, records: page.map(plan.shape) };
         }
-        return t;
     };
-
-    const shape = (rec: Rec): Record<string, unknown> => {
-        const out: Record<string, unknown> = {
-            attributes: { type: objectName, url: base + objectName + '/' + String(rec.Id) }
-        };
-        for (const o of output) {
-            if (o.kind === 'top') {
-                out[o.key] = rec[o.key] ?? null;
-                continue;
-            }
-            const id = rec[o.lookup];
-            const parent = typeof id === 'string' && id !== '' ? source.byId(id) : undefined;
-            if (!parent) {
-                out[o.key] = null;
-                continue;
-            }
-            const type = canonicalType(parent.objectName);
-            const nested: Record<string, unknown> = {
-                attributes: { type, url: base + type + '/' + String(parent.record.Id) }
-            };
-            for (const f of o.fields) {
-                const name = f.fieldOn(parent.objectName);
-                if (name !== undefined) nested[name] = parent.record[name] ?? null;
-            }
-            out[o.key] = nested;
-        }
-        return out;
-    };
-
-    return { run };
 }

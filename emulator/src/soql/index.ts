@@ -5,6 +5,8 @@
  */
 export { parseSoql, MAX_OFFSET } from './parser';
 export { executeSoql, executeSoqlPaged } from './executor';
+export { queryColumns } from './columns';
+export type { ColumnMetadata, QueryColumns } from './columns';
 export type { SoqlDataSource, SoqlResult, SoqlPagedResult, ExecuteSoqlOptions } from './executor';
 export { SoqlError } from './errors';
 export type { SoqlErrorCode, SoqlErrorLocation } from './errors';

@@ -5,8 +5,9 @@
  * Grammar (the supported subset; anything else valid in Salesforce is refused with MALFORMED_QUERY):
  * ```
  * query      := SELECT selectList FROM ident [WHERE condition] [ORDER BY orderList] [LIMIT int] [OFFSET int]
- * selectList := COUNT ( ) | path (, path)*
- * path       := ident [. ident]
+ * subquery   := '(' query ')'   (a select item: a parent-to-child relationship, one level)
+ * selectList := COUNT ( ) | (path | subquery) (, (path | subquery))*
+ * path       := ident (. ident)*   (up to five relationships)
  * condition  := NOT simple | simple (AND simple)* | simple (OR simple)*   -- Salesforce requires parentheses
  * simple     := ( condition ) | path op literal | path [NOT] IN (literals) | path INCLUDES|EXCLUDES (literals)
  * orderList  := path [ASC|DESC] [NULLS FIRST|LAST] (, …)*
@@ -20,7 +21,8 @@ import type {
     OrderItem,
     SelectItem,
     SetOperator,
-    SoqlQuery
+    SoqlQuery,
+    SoqlSubquery
 } from './ast';
 import { SoqlError, positionedError } from './errors';
 import { isKnownDateLiteral, isUnsupportedDateLiteral, dateLiteralTakesNumber } from './dates';
@@ -128,8 +130,16 @@ class Parser {
     // ----- query ---------------------------------------------------------------------------------
 
     parseQuery(): SoqlQuery {
+        const body = this.parseBody(false);
+        const end = this.peek();
+        if (end.kind !== 'eof') throw this.unexpected(end);
+        return { text: this.text, ...body };
+    }
+
+    /** `SELECT … FROM … [WHERE] [ORDER BY] [LIMIT] [OFFSET]`, of the query or of a relationship subquery. */
+    private parseBody(nested: boolean): SoqlSubquery {
         this.expectWord('SELECT');
-        const select = this.parseSelectList();
+        const select = this.parseSelectList(nested);
         this.expectWord('FROM');
         const from = this.parseFrom();
 
@@ -161,9 +171,7 @@ class Parser {
             }
         }
         this.refuseClauses();
-        const end = this.peek();
-        if (end.kind !== 'eof') throw this.unexpected(end);
-        return { text: this.text, select, from, where, orderBy, limit, offset };
+        return { select, from, where, orderBy, limit, offset };
     }
 
     /** Valid Salesforce clauses the emulator does not implement: refused with a clear message. */
@@ -191,10 +199,10 @@ class Parser {
         }
     }
 
-    private parseSelectList(): SelectItem[] {
+    private parseSelectList(nested: boolean): SelectItem[] {
         const items: SelectItem[] = [];
         for (;;) {
-            items.push(this.parseSelectItem());
+            items.push(this.parseSelectItem(nested));
             if (!this.isPunct(',')) break;
             this.next();
         }
@@ -210,11 +218,15 @@ class Parser {
         return items;
     }
 
-    private parseSelectItem(): SelectItem {
+    private parseSelectItem(nested: boolean): SelectItem {
         const t = this.peek();
         if (this.isPunct('(')) {
-            if (this.isWord('SELECT', 1)) throw this.unsupported(t, 'A relationship subquery (SELECT … FROM Children)');
-            throw this.unexpected(t);
+            if (!this.isWord('SELECT', 1)) throw this.unexpected(t);
+            if (nested) throw this.unsupported(t, 'A relationship subquery inside a subquery');
+            this.next();
+            const query = this.parseBody(true);
+            this.expectPunct(')');
+            return { kind: 'subquery', start: t.start, query };
         }
         if (t.kind !== 'ident') throw this.unexpected(t);
         const upper = t.value.toUpperCase();

@@ -72,20 +72,30 @@ export interface Resolved {
     start: number;
     /** Reads the value from a record of the queried object (null when absent or no parent). */
     get(rec: Rec): unknown;
-    /** Set for parent relationship paths. */
-    rel: RelationshipRef | null;
-}
-
-export interface RelationshipRef {
-    /** The lookup field on the queried object (e.g. AccountId). */
-    lookup: FieldSchema;
-    /** Its relationshipName as described (e.g. Account). */
-    name: string;
-    /** The parent field's canonical name on a given parent object (case-insensitive, cached). */
+    /** The parent relationships walked, outermost first (empty for a field of the queried object). */
+    rels: RelationshipStep[];
+    /** The field's canonical name on a given object (the last parent's type, resolved per record). */
     fieldOn(objectName: string): string | undefined;
 }
 
+/** One child-to-parent step of a field path (`Account` in `Account.Owner.Name`). */
+export interface RelationshipStep {
+    /** The relationship name as described on the first object that has it (e.g. `Account`, `Owner`). */
+    name: string;
+    /** Lower-case name as written, for lookups on other (polymorphic) parent types. */
+    lower: string;
+    /** The lookup field's name on a given object (e.g. `AccountId`), resolved per record. */
+    lookupOn(objectName: string): string | undefined;
+    /** The lookup field on the first object that has it (for column metadata). */
+    lookup: FieldSchema;
+}
+
+/** Salesforce's limit on child-to-parent relationships in one field path (`Contact.Account.Owner.FirstName` is three). */
+export const MAX_PARENT_LEVELS = 5;
+
 export class Compiler {
+    private readonly names = new Map<string, Map<string, string | undefined>>();
+
     constructor(
         readonly q: SoqlQuery,
         readonly source: SoqlDataSource,
@@ -96,79 +106,93 @@ export class Compiler {
         return positionedError(code, this.q.text, offset, detail);
     }
 
+    /** Canonical name of a field (`kind` f) or of a relationship's lookup field (`kind` r) on an object, cached. */
+    private nameOn(kind: 'f' | 'r', lower: string, objectName: string): string | undefined {
+        const key = `${kind}:${lower}`;
+        let byObject = this.names.get(key);
+        if (!byObject) this.names.set(key, (byObject = new Map()));
+        if (byObject.has(objectName)) return byObject.get(objectName);
+        const s = this.source.describe(objectName);
+        const idx = s ? indexOf(s) : undefined;
+        const name = kind === 'f' ? idx?.fields.get(lower)?.name : idx?.relationships.get(lower)?.name;
+        byObject.set(objectName, name);
+        return name;
+    }
+
     resolve(path: FieldPath): Resolved {
-        const idx = indexOf(this.schema);
-        const parts = path.parts;
-        const label = parts.join('.');
-        if (parts.length > 2) {
+        let parts = path.parts;
+        // `SELECT Account.Name FROM Account` — the object's own name may prefix its fields.
+        if (
+            parts.length > 1 &&
+            parts[0].toLowerCase() === this.schema.name.toLowerCase() &&
+            !indexOf(this.schema).relationships.has(parts[0].toLowerCase())
+        )
+            parts = parts.slice(1);
+        const label = path.parts.join('.');
+        if (parts.length - 1 > MAX_PARENT_LEVELS)
             throw this.error(
                 'MALFORMED_QUERY',
                 path.start,
-                `Relationship paths deeper than one level ('${label}') are not supported by the Statisfy Salesforce emulator`
+                `SOQL statements cannot query relationships that are more than ${MAX_PARENT_LEVELS} levels away from the root entity object.`
             );
-        }
-        if (parts.length === 2) {
-            const lookup = idx.relationships.get(parts[0].toLowerCase());
-            if (!lookup) {
-                // `SELECT Account.Name FROM Account` — the object's own name may prefix its fields.
-                if (parts[0].toLowerCase() === this.schema.name.toLowerCase()) {
-                    return this.resolve({ parts: [parts[1]], start: path.start });
+        const rels: RelationshipStep[] = [];
+        let schemas: ObjectSchema[] = [this.schema];
+        for (const part of parts.slice(0, -1)) {
+            const lower = part.toLowerCase();
+            let lookup: FieldSchema | undefined;
+            const next: ObjectSchema[] = [];
+            for (const s of schemas) {
+                const l = indexOf(s).relationships.get(lower);
+                if (!l) continue;
+                lookup ??= l;
+                for (const target of l.referenceTo) {
+                    const t = this.source.describe(target);
+                    if (t && !next.includes(t)) next.push(t);
                 }
-                throw this.error('INVALID_FIELD', path.start, unknownRelationshipDetail(parts[0]));
             }
-            return this.resolveParent(lookup, parts[1], label, path.start);
+            if (!lookup) throw this.error('INVALID_FIELD', path.start, unknownRelationshipDetail(part));
+            rels.push({
+                name: lookup.relationshipName ?? lookup.name,
+                lower,
+                lookup,
+                lookupOn: (objectName) => this.nameOn('r', lower, objectName)
+            });
+            schemas = next;
         }
-        const field = idx.fields.get(parts[0].toLowerCase());
-        if (!field) throw this.error('INVALID_FIELD', path.start, unknownFieldDetail(parts[0], this.schema.name));
-        const name = field.name;
-        return { field, label, start: path.start, get: (rec) => rec[name] ?? null, rel: null };
-    }
-
-    private resolveParent(lookup: FieldSchema, fieldName: string, label: string, start: number): Resolved {
+        const fieldName = parts[parts.length - 1];
         const lower = fieldName.toLowerCase();
         let field: FieldSchema | undefined;
-        let firstParent: string | undefined;
-        for (const target of lookup.referenceTo) {
-            const parentSchema = this.source.describe(target);
-            if (!parentSchema) continue;
-            firstParent ??= parentSchema.name;
-            field = indexOf(parentSchema).fields.get(lower);
+        for (const s of schemas) {
+            field = indexOf(s).fields.get(lower);
             if (field) break;
         }
         if (!field) {
-            throw this.error(
-                'INVALID_FIELD',
-                start,
-                unknownFieldDetail(fieldName, firstParent ?? lookup.referenceTo[0] ?? lookup.name)
-            );
+            const entity = schemas[0]?.name ?? rels[rels.length - 1]?.lookup.referenceTo[0] ?? this.schema.name;
+            throw this.error('INVALID_FIELD', path.start, unknownFieldDetail(fieldName, entity));
+        }
+        const fieldOn = (objectName: string): string | undefined => this.nameOn('f', lower, objectName);
+        if (rels.length === 0) {
+            const name = field.name;
+            return { field, label, start: path.start, get: (rec) => rec[name] ?? null, rels, fieldOn };
         }
         const source = this.source;
-        const namesByObject = new Map<string, string | undefined>();
-        const fieldOn = (objectName: string): string | undefined => {
-            let name = namesByObject.get(objectName);
-            if (name === undefined && !namesByObject.has(objectName)) {
-                const s = source.describe(objectName);
-                name = s ? indexOf(s).fields.get(lower)?.name : undefined;
-                namesByObject.set(objectName, name);
-            }
-            return name;
-        };
-        const lookupName = lookup.name;
+        const rootName = this.schema.name;
         const get = (rec: Rec): unknown => {
-            const id = rec[lookupName];
-            if (typeof id !== 'string' || id === '') return null;
-            const parent = source.byId(id);
-            if (!parent) return null;
-            const name = fieldOn(parent.objectName);
-            return name === undefined ? null : (parent.record[name] ?? null);
+            let cur = rec;
+            let type = rootName;
+            for (const step of rels) {
+                const lookupName = step.lookupOn(type);
+                const id = lookupName === undefined ? undefined : cur[lookupName];
+                if (typeof id !== 'string' || id === '') return null;
+                const parent = source.byId(id);
+                if (!parent) return null;
+                cur = parent.record;
+                type = parent.objectName;
+            }
+            const name = fieldOn(type);
+            return name === undefined ? null : (cur[name] ?? null);
         };
-        return {
-            field,
-            label,
-            start,
-            get,
-            rel: { lookup, name: lookup.relationshipName ?? lookup.name, fieldOn }
-        };
+        return { field, label, start: path.start, get, rels, fieldOn };
     }
 }
 

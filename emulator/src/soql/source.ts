@@ -14,6 +14,11 @@ export interface SoqlDataSource {
     records(objectName: string, opts: { includeDeleted: boolean }): Iterable<Rec>;
     /** Any record by id (15 or 18 characters), for parent relationship fields. */
     byId(id: string): { objectName: string; record: Rec } | undefined;
+    /**
+     * The object's child relationships (`Contacts` on Account: Contact.AccountId), for relationship
+     * subqueries. Optional: a source without it has none.
+     */
+    childRelationships?(objectName: string): Array<{ relationshipName: string; childObject: string; field: string }>;
     /** Current time, for date literals (TODAY, LAST_N_DAYS:n, …). */
     now(): Date;
 }

@@ -27,7 +27,7 @@ export function idSeed(c: Compiler, cond: Condition, now: Date): string[] | null
         if (part.kind === 'compare' && part.op !== '=') continue;
         if (part.kind === 'set' && part.op !== 'IN') continue;
         const r = c.resolve(part.field);
-        if (r.rel || r.field.type !== 'id') continue;
+        if (r.rels.length > 0 || r.field.type !== 'id') continue;
         const literals = part.kind === 'compare' ? [part.value] : part.values;
         const keys = new Set<string>();
         for (const lit of literals) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../clock';
-import { EventLog, InvalidReplayIdError, type EventData, type EventLogSnapshot } from './event-log';
+import { EventLog, InvalidReplayIdError, type EventData, type EventLogSnapshot, type RetainedEvent } from './event-log';
 import { createFayeAdapter, type BayeuxMessage, type FayeEngine, type FayeNodeAdapter } from './faye-server';
 import { payloadFieldsOf, schemaDocument, schemaIdOf, type EventDefinition, type PayloadFormat } from './schema';
 
@@ -11,8 +11,13 @@ export interface StreamingConfig {
     clock: Clock;
     /** How long events stay replayable. Default 72 hours (high-volume platform events). */
     retentionMs?: number;
-    /** How long a `/meta/connect` is held when there is nothing to deliver. Default 25 000 ms. */
+    /** How long a `/meta/connect` is held when there is nothing to deliver. Default 110 000 ms, as Salesforce. */
     connectTimeoutMs?: number;
+    /**
+     * The org's delivery allocation (limits.ts `DeliveryAllocation`): every event handed to a subscriber is taken
+     * from it; a CometD client that finds it used up gets `403::Organization total events daily limit exceeded`.
+     */
+    allocation?: { take(subscriber: string, n: number): number; exhausted(): boolean };
     /** Resolves an access token to its user, or null when unknown, expired or revoked. */
     authenticate(accessToken: string): { userId: string } | null;
     /** Whether `eventApiName` (e.g. `Low_Ink__e`, `statisfy__Record_Change__e`) is a platform event of the org. */
@@ -74,6 +79,8 @@ const ERR_AUTH_INVALID = '401::Authentication invalid';
 const ERR_HANDSHAKE_DENIED = '403::Handshake denied';
 const ERR_UNKNOWN_CLIENT = '403::Unknown client';
 const ERR_PUBLISH_DENIED = '403::Publish denied';
+/** Salesforce's error when the org's event delivery allocation is used up (Streaming API error codes). */
+export const ERR_DELIVERY_LIMIT = '403::Organization total events daily limit exceeded';
 const UNKNOWN_CLIENT_RE = /^401:[^:]*:Unknown client$/;
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
@@ -106,7 +113,7 @@ const JSON_TYPE = 'application/json;charset=UTF-8';
  *
  * Known differences from Salesforce: replay ids are bus-wide with random gaps rather than
  * Salesforce's partition offsets; no `BAYEUX_BROWSER`/`sfdc-stream` cookies; no per-org
- * concurrent-client or daily-delivery limits; a held connect whose HTTP client went away loses
+ * concurrent-client limit; a held connect whose HTTP client went away loses
  * the events flushed into it (as on Salesforce, the subscriber recovers them by replay).
  */
 export class EventBus {
@@ -127,13 +134,16 @@ export class EventBus {
     private published = 0;
     private delivered = 0;
     private closed = false;
+    /** CometD clients cut off because the delivery allocation ran out. */
+    private readonly cutOff = new Set<string>();
+    private readonly publishListeners = new Set<(eventApiName: string, events: RetainedEvent[]) => void>();
 
     constructor(private readonly cfg: StreamingConfig) {
         if (!cfg || typeof cfg.authenticate !== 'function' || typeof cfg.eventExists !== 'function')
             throw new TypeError('EventBus needs a config with clock, authenticate, eventExists and eventFields');
         this.clock = cfg.clock;
         this.retentionMs = cfg.retentionMs ?? 72 * HOUR_MS;
-        this.connectTimeoutMs = cfg.connectTimeoutMs ?? 25_000;
+        this.connectTimeoutMs = cfg.connectTimeoutMs ?? 110_000;
         if (!(this.retentionMs > 0)) throw new RangeError(`retentionMs must be positive, got ${cfg.retentionMs}`);
         if (!(this.connectTimeoutMs > 0))
             throw new RangeError(`connectTimeoutMs must be positive, got ${cfg.connectTimeoutMs}`);
@@ -183,26 +193,83 @@ export class EventBus {
 
         const now = this.clock.now();
         const createdMs = now.getTime();
+        // Salesforce delivers DateTime values of a platform event as ISO 8601 in UTC with milliseconds and `Z`
+        // (`2026-01-01T00:00:00.000Z`), CreatedDate included, whatever form they were published in.
         const createdDate = now.toISOString();
+        const dateTimes = def.fields.filter((f) => (def.types[f] ?? '').toLowerCase() === 'datetime');
         const channel = EVENT_PREFIX + eventApiName;
         const results: PublishedEvent[] = [];
         const messages: BayeuxMessage[] = [];
+        const retained: RetainedEvent[] = [];
         for (const values of built) {
             const payload: Record<string, unknown> = { CreatedDate: createdDate, CreatedById: createdById };
             for (const f of def.fields) payload[f] = f in values ? values[f] : null;
+            for (const f of dateTimes) payload[f] = deliveredDateTime(payload[f]);
             const replayId = this.log.nextReplayId();
             const eventUuid = randomUUID();
             const data: EventData = { schema, payload, event: { EventUuid: eventUuid, replayId } };
-            this.log.append(eventApiName, { replayId, createdMs, data });
+            const event = { replayId, createdMs, data };
+            this.log.append(eventApiName, event);
+            retained.push(event);
             messages.push({ channel, data });
             results.push({ replayId, eventUuid });
         }
         for (const clientId of this.subscribers.get(channel) ?? []) this.sendTo(clientId, messages);
         this.published += results.length;
+        for (const l of this.publishListeners) l(eventApiName, retained);
         return results;
     }
 
-    private definitionOf(eventApiName: string): EventDefinition {
+    // ------------------------------------------------------------------ for other transports (Pub/Sub API)
+
+    /** Registers a listener called after every publish with the retained events; returns the unsubscribe. */
+    onPublish(listener: (eventApiName: string, events: RetainedEvent[]) => void): () => void {
+        this.publishListeners.add(listener);
+        return () => this.publishListeners.delete(listener);
+    }
+
+    /**
+     * The retained events a subscription starting at `replay` receives (-1 none, -2 all retained, N those after N).
+     * @throws InvalidReplayIdError when N is outside the retention window (the same rule as CometD)
+     */
+    backlog(eventApiName: string, replay: number): RetainedEvent[] {
+        return this.log.backlog(eventApiName, replay);
+    }
+
+    /** The newest retained event's replay id of an event, or null when none is retained. */
+    latestReplayId(eventApiName: string): number | null {
+        const r = this.log.retained(eventApiName);
+        return r.length ? r[r.length - 1].replayId : null;
+    }
+
+    /** Whether a platform event exists in the org. */
+    eventExists(eventApiName: string): boolean {
+        return this.cfg.eventExists(eventApiName);
+    }
+
+    /** Resolves an access token to its user (null when unknown, expired or revoked). */
+    authenticate(accessToken: string): { userId: string } | null {
+        return this.cfg.authenticate(accessToken);
+    }
+
+    /** The delivery allocation, if the host configured one. */
+    get allocation(): StreamingConfig['allocation'] {
+        return this.cfg.allocation;
+    }
+
+    /** Counts events delivered by another transport (Pub/Sub) in the bus's delivered counter. */
+    countDelivered(n: number): void {
+        this.delivered += n;
+    }
+
+    /** The event definition (fields and types) behind a schema id, or undefined when unknown. */
+    definitionForSchema(schemaId: string): EventDefinition | undefined {
+        if (!this.schemas.has(schemaId)) this.eventSchema(schemaId);
+        return this.schemas.get(schemaId);
+    }
+
+    /** The event's current definition (fields and types). */
+    definitionOf(eventApiName: string): EventDefinition {
         const fields = payloadFieldsOf(this.cfg.eventFields(eventApiName) ?? []);
         const types = this.cfg.eventFieldTypes?.(eventApiName) ?? {};
         return { eventApiName, fields, types };
@@ -349,6 +416,13 @@ export class EventBus {
         }
         if (typeof channel !== 'string') return message;
         if (channel === '/meta/connect') {
+            const clientId = typeof message.clientId === 'string' ? message.clientId : '';
+            if (this.cutOff.has(clientId) || this.cfg.allocation?.exhausted()) {
+                // Disconnected: the subscriber comes back once the rolling 24 h usage went down.
+                message.error = ERR_DELIVERY_LIMIT;
+                if (clientId) queueMicrotask(() => this.forget(clientId));
+                return message;
+            }
             if (message.connectionType !== undefined && message.connectionType !== 'long-polling')
                 message.error = `400::Invalid connection type {${String(message.connectionType)}}`;
             // A client may ask for a shorter hold (faye sends advice.timeout 0 when it batches a
@@ -422,7 +496,7 @@ export class EventBus {
                 ext: { sfdc: { failureReason: ERR_AUTH_INVALID } },
                 successful: false
             };
-        if (error === ERR_AUTH_INVALID)
+        if (error === ERR_AUTH_INVALID || error === ERR_DELIVERY_LIMIT)
             return { channel, id: reply.id, error, advice: { reconnect: 'none', interval: 0 }, successful: false };
         if (typeof error === 'string' && UNKNOWN_CLIENT_RE.test(error))
             return {
@@ -483,8 +557,19 @@ export class EventBus {
      * which halved end-to-end throughput; the event data is immutable once published, so clients
      * can share it.
      */
-    private sendTo(clientId: string, messages: BayeuxMessage[]): void {
-        if (messages.length === 0) return;
+    private sendTo(clientId: string, all: BayeuxMessage[]): void {
+        if (all.length === 0 || this.cutOff.has(clientId)) return;
+        let messages = all;
+        const allocation = this.cfg.allocation;
+        if (allocation) {
+            const allowed = allocation.take(`cometd:${clientId}`, all.length);
+            if (allowed < all.length) {
+                // The allocation ran out: what fits goes out, then the client is cut off (its next connect fails).
+                this.cutOff.add(clientId);
+                messages = all.slice(0, allowed);
+                if (messages.length === 0) return;
+            }
+        }
         const waiting = this.waiting.get(clientId);
         if (waiting) {
             for (const m of messages) waiting.push(m);
@@ -494,6 +579,7 @@ export class EventBus {
     }
 
     private forget(clientId: string): void {
+        this.cutOff.delete(clientId);
         this.waiting.delete(clientId);
         this.engine.destroyClient(clientId);
         this.clients.delete(clientId);
@@ -569,6 +655,13 @@ export class EventBus {
         this.subscribers.clear();
         this.adapter.close();
     }
+}
+
+/** A DateTime value as CometD delivers it: `2026-01-01T00:00:00.000Z` (other forms are parsed; junk is kept). */
+function deliveredDateTime(v: unknown): unknown {
+    if (typeof v !== 'string' && typeof v !== 'number') return v;
+    const ms = typeof v === 'number' ? v : Date.parse(v);
+    return Number.isFinite(ms) ? new Date(ms).toISOString() : v;
 }
 
 function replayKey(clientId: string, id: unknown, channel: string): string {

@@ -54,7 +54,8 @@ function avroType(sfType: string | undefined): { avro: string; doc: string } {
         case 'boolean':
             return { avro: 'boolean', doc: 'Checkbox' };
         case 'datetime':
-            return { avro: 'string', doc: 'DateTime' };
+            // Salesforce's Avro schemas carry DateTime as epoch milliseconds (as CreatedDate).
+            return { avro: 'long', doc: 'DateTime' };
         case 'date':
             return { avro: 'string', doc: 'Date' };
         case 'textarea':
@@ -73,6 +74,11 @@ function compactFields(def: EventDefinition): Array<Record<string, unknown>> {
             return { name, type: ['null', t.avro], doc: `Data:${t.doc}`, default: null };
         })
     ];
+}
+
+/** The Avro record schema of an event's payload, as the Pub/Sub API's `GetSchema` returns it (`schema_json`). */
+export function avroSchemaOf(def: EventDefinition): Record<string, unknown> {
+    return { type: 'record', name: def.eventApiName, namespace: 'com.sforce.eventbus', fields: compactFields(def) };
 }
 
 /** The schema id: base64url MD5 of the normalised compact Avro schema (without its uuid). */

@@ -1,6 +1,6 @@
 /**
- * Check 3: `sf project convert source` turns the package directory (and the demo directory) into Metadata API
- * format, as `sf project deploy` and `sf package version create` do first. Runs the sf CLI on Node 22 offline:
+ * Check 3: `sf project convert source` turns the package directory (and the unpackaged and demo directories) into
+ * Metadata API format, as `sf project deploy` and `sf package version create` do first. Runs the sf CLI on Node 22 offline:
  * a throw-away HOME, telemetry and auto-update off.
  */
 import { spawnSync } from 'node:child_process';
@@ -122,6 +122,12 @@ describe('sf project convert source', () => {
         expect(result.status).toBe(0);
         expect(members(result.packageXml, 'CustomObject')).toEqual(['Success_Plan__c']);
         expect(members(result.packageXml, 'ApexTrigger')).toEqual(['SuccessPlanTrigger']);
+    });
+
+    it('converts the unpackaged directory: the permission set a managed package cannot carry', () => {
+        const result = convert('unpackaged');
+        expect(result.status).toBe(0);
+        expect(members(result.packageXml, 'PermissionSet')).toEqual(['Statisfy_Integration_Standard']);
     });
 
     it('fails on a directory that is not source (the check can fail)', () => {

@@ -23,10 +23,7 @@ const contract = readFileSync(join(ROOT, 'docs', 'record-change-contract.md'), '
 const classes = join(ROOT, 'force-app', 'main', 'default', 'classes');
 const service = readFileSync(join(classes, 'RecordChangeService.cls'), 'utf8');
 const payload = readFileSync(join(classes, 'RecordChangePayload.cls'), 'utf8');
-const controller = readFileSync(
-    join(ROOT, 'force-app', 'main', 'default', 'classes', 'StatisfyConfigController.cls'),
-    'utf8'
-);
+const syncRequests = readFileSync(join(classes, 'SyncRequestService.cls'), 'utf8');
 const objects = sourceObjects();
 
 /** The section of the contract starting at a heading. */
@@ -194,14 +191,16 @@ describe('Record_Change__e contract (Apex side)', () => {
         }
     });
 
-    it('Sync_Request__e is the contract’s and the controller writes exactly its fields', () => {
+    it('Sync_Request__e is the contract’s and the sync-request service writes exactly its fields', () => {
         const request = section('## `Sync_Request__e`');
         const names = [...request.matchAll(/`(\w+__c)`/g)].map((m) => m[1]).sort();
         expect(names).toEqual(['Kind__c', 'Object_Api_Name__c', 'Requested_By_Id__c']);
         expect([...(objects.get('sync_request__e')?.fields.keys() ?? [])].sort()).toEqual(
             names.map((n) => n.toLowerCase())
         );
-        expect(assignedFields(controller, 'Sync_Request__e')).toEqual(names);
+        // Built with newSObject(null, true) so EventUuid exists (issue 12), then assigned field by field.
+        expect(syncRequests).toMatch(/Sync_Request__e\.SObjectType\.newSObject\(null, true\)/);
+        expect([...syncRequests.matchAll(/\brequest\.(\w+__c)\s*=/g)].map((m) => m[1]).sort()).toEqual(names);
         const xml = readFileSync(
             join(ROOT, 'force-app/main/default/objects/Sync_Request__e/Sync_Request__e.object-meta.xml'),
             'utf8'

@@ -8,8 +8,15 @@ import { XMLParser } from 'fast-xml-parser';
 
 /** Repository root. */
 export const ROOT = join(__dirname, '..', '..', '..');
-/** The package directory and the unpackaged demo directory (sfdx-project.json `packageDirectories`). */
-export const PACKAGE_DIRS = [join(ROOT, 'force-app'), join(ROOT, 'demo')];
+/** The package directory (the only one `sf package version create` packages). */
+export const PACKAGE_DIR = join(ROOT, 'force-app');
+/** What a managed package cannot carry, deployed beside it (the integration user's standard-object access). */
+export const UNPACKAGED_DIR = join(ROOT, 'unpackaged');
+/**
+ * The package directory, the unpackaged directory and the demo directory (sfdx-project.json
+ * `packageDirectories`).
+ */
+export const PACKAGE_DIRS = [PACKAGE_DIR, UNPACKAGED_DIR, join(ROOT, 'demo')];
 
 /** Every file under `dir` whose name matches `pattern`, skipping node_modules and LWC `__tests__`. */
 export function findFiles(dir: string, pattern: RegExp): string[] {

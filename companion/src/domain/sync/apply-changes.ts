@@ -6,7 +6,6 @@
  */
 import type { EntityManager } from 'typeorm';
 import { RecordsRepository } from '../../data/records';
-import { rows, toFieldMapping, toRecord, toSyncObject } from '../../data/rows';
 import type { FieldMapping, Json, PendingEdit, RecordRow, SyncObject } from '../../data/types';
 import type { ConflictPolicy } from '../../../../contracts/sync-rules';
 import { classifyInboundField, decideConflict } from './rules/conflict';
@@ -42,14 +41,10 @@ export interface OrgConfig {
 
 /** Loads sync objects and field mappings of an org. */
 export async function loadOrgConfig(m: EntityManager, orgId: string): Promise<OrgConfig> {
+    const repos = createRepositories(m);
     const objects = new Map<string, SyncObject>();
-    for (const r of await rows(m, 'SELECT * FROM sync_objects WHERE org_id = $1', [orgId])) {
-        const o = toSyncObject(r);
-        objects.set(o.objectApiName.toLowerCase(), o);
-    }
-    const mappings = (await rows(m, 'SELECT * FROM field_mappings WHERE org_id = $1 ORDER BY key', [orgId])).map(
-        toFieldMapping
-    );
+    for (const o of await repos.syncObjects.list(orgId)) objects.set(o.objectApiName.toLowerCase(), o);
+    const mappings = await repos.fieldMappings.listForOrg(orgId);
     const bySalesforceField = new Map<string, Map<string, FieldMapping[]>>();
     for (const f of mappings) {
         if (!f.active || !f.salesforceField) continue;
@@ -86,12 +81,8 @@ export async function applyRecordChanges(
     if (changes.length === 0) return stats;
     const ids = Array.from(new Set(changes.map((c) => c.sfId)));
     const existing = new Map<string, RecordRow>();
-    for (const r of await rows(
-        m,
-        'SELECT * FROM records WHERE org_id = $1 AND sf_id = ANY($2) ORDER BY sf_id FOR UPDATE',
-        [orgId, ids]
-    ))
-        existing.set(r.sf_id, toRecord(r));
+    for (const r of await createRepositories(m).records.getMany(orgId, ids, { forUpdate: true }))
+        existing.set(r.sfId, r);
     const openEdits = new Map<string, PendingEdit>(); // sfId/field(lower) → newest open edit
     for (const e of await createRepositories(m).pendingEdits.openForRecords(orgId, ids)) {
         const k = `${e.sfId}/${e.salesforceField.toLowerCase()}`;

@@ -8,7 +8,6 @@
  * nothing is lost and nothing is sent twice.
  */
 import type { DataSource } from 'typeorm';
-import { rows, toRecord } from '../../data/rows';
 import type { Json, PendingEdit, RecordRow } from '../../data/types';
 import type { CollectionOutcome, SalesforceGateway } from '../../salesforce/gateway';
 import type { CircuitBreaker } from './rules/circuit-breaker';
@@ -116,17 +115,15 @@ export class Flusher {
 
         // 1. What Salesforce holds now, and each object's policy.
         const m = lockHolder ?? this.ds.manager;
+        const repos = createRepositories(m);
         const policies = new Map<string, ConflictPolicy>();
-        for (const r of await rows(m, 'SELECT object_api_name, conflict_policy FROM sync_objects WHERE org_id = $1', [
-            this.orgId
-        ]))
-            policies.set(r.object_api_name, r.conflict_policy);
+        for (const o of await repos.syncObjects.list(this.orgId)) policies.set(o.objectApiName, o.conflictPolicy);
         const known = new Map<string, RecordRow>();
-        for (const r of await rows(m, 'SELECT * FROM records WHERE org_id = $1 AND sf_id = ANY($2)', [
+        for (const r of await repos.records.getMany(
             this.orgId,
-            Array.from(new Set(edits.map((e) => e.sfId)))
-        ]))
-            known.set(r.sf_id, toRecord(r));
+            edits.map((e) => e.sfId)
+        ))
+            known.set(r.sfId, r);
         const current = new Map<string, { values: Record<string, unknown>; modstamp: Date | null }>();
         if (check === 'query') {
             const byObject = new Map<string, { ids: Set<string>; fields: Set<string> }>();
@@ -382,12 +379,12 @@ export class Flusher {
             const landed = Array.from(updates.values()).filter((u) => u.status === 'succeeded' && byId.get(u.id));
             if (landed.length) {
                 const now = new Map<string, Record<string, unknown>>();
-                for (const r of await rows(
-                    tx,
-                    'SELECT sf_id, sf_values FROM records WHERE org_id = $1 AND sf_id = ANY($2) FOR UPDATE',
-                    [this.orgId, Array.from(new Set(landed.map((u) => byId.get(u.id)!.sfId)))]
+                for (const r of await createRepositories(tx).records.getMany(
+                    this.orgId,
+                    landed.map((u) => byId.get(u.id)!.sfId),
+                    { forUpdate: true }
                 ))
-                    now.set(r.sf_id, r.sf_values ?? {});
+                    now.set(r.sfId, r.sfValues ?? {});
                 for (const u of landed) {
                     const e = byId.get(u.id)!;
                     const values = now.get(e.sfId) ?? {};

@@ -2,8 +2,16 @@
  * Applying a batch of platform events in ONE transaction: dedupe on EventUuid (processed_events), configuration
  * events (Sync_Object__c / Field_Mapping__c) first, then record changes in Modstamp order per record, and the
  * channel's replay id stored in the same transaction, so a crash never loses or double-applies a batch.
+ * `Record_Change__e` is read through the shared contract (contracts/record-change.ts `expandRecordChange`): the
+ * batched shape (one event per trigger chunk, every record in `Records__c`) and the old one-record shape of older
+ * package versions both become per-record changes.
  */
 import type { DataSource } from 'typeorm';
+import {
+    expandRecordChange,
+    InvalidRecordChangeError,
+    type RecordChangeItem
+} from '../../../../contracts/record-change';
 import type { PackageNames } from '../../salesforce/names';
 import { applyRecordChanges, ApplyStats, loadOrgConfig, RecordChange } from './apply-changes';
 import { applyFieldMappingRecord, applySyncObjectRecord, TypeResolver } from './config-sync';
@@ -43,20 +51,15 @@ export interface BatchResult extends ApplyStats {
     replayIds: Record<string, number>;
 }
 
-function parseJson(value: unknown): Record<string, unknown> | null {
-    if (value === null || value === undefined || value === '') return null;
-    if (typeof value === 'object') return value as Record<string, unknown>;
+/** The per-record changes of a Record_Change__e payload; a payload that is neither shape is skipped. */
+function recordChangesOf(payload: Record<string, unknown>, names: PackageNames): RecordChangeItem[] {
     try {
-        const parsed: unknown = JSON.parse(String(value));
-        return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
-            ? (parsed as Record<string, unknown>)
-            : null;
-    } catch {
-        return null;
+        return expandRecordChange(payload, { namespace: names.namespace });
+    } catch (e) {
+        if (e instanceof InvalidRecordChangeError) return [];
+        throw e;
     }
 }
-
-const CHANGE_TYPES = new Set(['CREATE', 'UPDATE', 'DELETE', 'UNDELETE']);
 
 /** Applies one batch (see the module comment). */
 export async function applyEventBatch(
@@ -115,39 +118,38 @@ export async function applyEventBatch(
                 continue;
             }
             if (channel !== recordChannel) continue;
-            const objectApiName = String(names.get(p, 'Object_Api_Name__c') ?? '');
-            const sfId = String(names.get(p, 'Record_Id__c') ?? '');
-            const changeType = String(names.get(p, 'Change_Type__c') ?? '').toUpperCase();
-            if (!objectApiName || !sfId || !CHANGE_TYPES.has(changeType)) continue;
-            const modstampRaw = names.get<string>(p, 'Modstamp__c');
-            const modstamp = modstampRaw ? new Date(String(modstampRaw)) : new Date();
-            const values = parseJson(names.get(p, 'Values__c'));
-            const deleted = changeType === 'DELETE';
-            if (
-                names.isPackageObject(objectApiName, 'Sync_Object__c') ||
-                names.isPackageObject(objectApiName, 'Field_Mapping__c')
-            ) {
-                if (!values && !deleted) continue;
-                config.push({
-                    local: names.local(objectApiName),
+            for (const rc of recordChangesOf(p, names)) {
+                const { objectApiName, changeType } = rc;
+                const sfId = rc.recordId;
+                const modstamp = new Date(rc.modstamp);
+                const values = rc.values;
+                const deleted = changeType === 'DELETE';
+                if (
+                    names.isPackageObject(objectApiName, 'Sync_Object__c') ||
+                    names.isPackageObject(objectApiName, 'Field_Mapping__c')
+                ) {
+                    if (!values && !deleted) continue;
+                    config.push({
+                        local: names.local(objectApiName),
+                        sfId,
+                        values: values ?? {},
+                        deleted,
+                        at: modstamp.getTime()
+                    });
+                    continue;
+                }
+                if (!values && !deleted) {
+                    result.missingValues.push({ objectApiName, sfId });
+                    continue;
+                }
+                changes.push({
+                    objectApiName,
                     sfId,
+                    changeType,
                     values: values ?? {},
-                    deleted,
-                    at: modstamp.getTime()
+                    modstamp
                 });
-                continue;
             }
-            if (!values && !deleted) {
-                result.missingValues.push({ objectApiName, sfId });
-                continue;
-            }
-            changes.push({
-                objectApiName,
-                sfId,
-                changeType: changeType as RecordChange['changeType'],
-                values: values ?? {},
-                modstamp
-            });
         }
         // Configuration first (objects before their mappings), so record changes see the new mappings.
         config.sort((a, b) => (a.local === b.local ? a.at - b.at : a.local === 'Sync_Object__c' ? -1 : 1));

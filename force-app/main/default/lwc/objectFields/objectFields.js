@@ -108,20 +108,33 @@ export default class ObjectFields extends LightningElement {
         return `Show Salesforce fields that are not synced (${this.unmappedCount})`;
     }
 
-    get hasStatisfyFields() {
-        return this.statisfyFields.length > 0;
-    }
-
-    get hasSalesforceFields() {
-        return this.salesforceFields.length > 0;
-    }
-
-    get statisfyEmptyText() {
-        return this.searchTerm ? 'No Statisfy field matches the search.' : 'No fields created in Statisfy yet.';
-    }
-
-    get salesforceEmptyText() {
-        return this.searchTerm ? 'No Salesforce field matches the search.' : 'No Salesforce fields are synced yet.';
+    /** The two field lists, Statisfy fields first, each with its own heading, caption and empty text. */
+    get sections() {
+        const searching = Boolean(this.searchTerm);
+        return [
+            {
+                key: 'statisfy',
+                headingId: 'statisfy-fields-heading',
+                heading: 'Statisfy fields',
+                caption: 'Fields created in Statisfy',
+                sectionClass: 'statisfy-fields slds-m-bottom_medium',
+                emptyClass: 'slds-text-color_weak empty-statisfy',
+                emptyText: searching ? 'No Statisfy field matches the search.' : 'No fields created in Statisfy yet.',
+                rows: this.statisfyFields
+            },
+            {
+                key: 'salesforce',
+                headingId: 'salesforce-fields-heading',
+                heading: 'Salesforce fields',
+                caption: 'Fields that came from Salesforce',
+                sectionClass: 'salesforce-fields',
+                emptyClass: 'slds-text-color_weak empty-salesforce',
+                emptyText: searching
+                    ? 'No Salesforce field matches the search.'
+                    : 'No Salesforce fields are synced yet.',
+                rows: this.salesforceFields
+            }
+        ].map((section) => ({ ...section, hasRows: section.rows.length > 0 }));
     }
 
     decorate(row) {

@@ -64,6 +64,14 @@ describe('c-object-fields', () => {
             expect($(element, 'h2').textContent).toBe('Opportunities fields');
             expect($(element, '.statisfy-fields h3').textContent.trim()).toBe('Statisfy fields');
             expect($(element, '.salesforce-fields h3').textContent.trim()).toBe('Salesforce fields');
+            for (const section of $$(element, 'section')) {
+                // Each list is labelled by its own heading and has its own caption (one template renders both).
+                expect(section.querySelector('h3').id).toBe(section.getAttribute('aria-labelledby'));
+            }
+            expect($$(element, 'caption').map((c) => c.textContent.trim())).toEqual([
+                'Fields created in Statisfy',
+                'Fields that came from Salesforce'
+            ]);
             expect($$(element, '.statisfy-fields thead th').map((th) => th.textContent.trim())).toEqual([
                 'Display name in Statisfy',
                 'Salesforce field',

@@ -81,6 +81,13 @@ describe('c-sync-status', () => {
         expect(rows.map((row) => row.dataset.object)).toEqual(['Account', 'Opportunity']);
         const opportunityCells = [...rows[1].querySelectorAll('td')].slice(0, 3).map((td) => td.textContent);
         expect(opportunityCells).toEqual(['1', '0', '2']);
+        // Every time is shown the same way: a date and time, or Never.
+        const opportunityTimes = [...rows[1].querySelectorAll('td')].slice(3);
+        expect(opportunityTimes[0].querySelector('lightning-formatted-date-time').value).toBe(
+            '2026-11-28T23:50:00.000Z'
+        );
+        expect(opportunityTimes[1].querySelector('lightning-formatted-date-time')).toBeNull();
+        expect(opportunityTimes[1].textContent.trim()).toBe('Never');
     });
 
     it('is accessible', async () => {
