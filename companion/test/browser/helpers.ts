@@ -18,7 +18,9 @@ export const PHONE = { width: 390, height: 844 };
 
 /** Runs axe-core on the page; fails on any serious or critical violation. */
 export async function expectAccessible(p: Page, name: string): Promise<void> {
-    await p.addScriptTag({ content: AXE });
+    // Evaluated through the DevTools protocol, not as an inline <script>: the companion's Content-Security-Policy
+    // (script-src 'self') rightly blocks inline scripts, and the app must be checked under that policy.
+    await p.evaluate(AXE);
     const violations = await p.evaluate(async () => {
         const axe = (
             window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: unknown[] }> } }
