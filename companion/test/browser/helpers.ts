@@ -44,11 +44,15 @@ export async function expectNoSidewaysScroll(p: Page, name: string): Promise<voi
     expect({ page: name, overflow }).toEqual({ page: name, overflow: [] });
 }
 
-/** Saves a full-page screenshot as `<name>-<width>.png`, checks accessibility and (on a phone) sideways scroll. */
+/**
+ * Saves a screenshot as `<name>-<width>.png` (the full page, or only the viewport while a dialog is open, as a
+ * person sees it), checks accessibility and that the page does not scroll sideways.
+ */
 export async function capture(p: Page, name: string): Promise<void> {
     await p.waitForTimeout(200);
     const width = p.viewportSize()?.width ?? 0;
-    await p.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+    const dialogOpen = (await p.locator('[aria-modal="true"]').count()) > 0;
+    await p.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: !dialogOpen });
     await expectAccessible(p, `${name} at ${width}px`);
     await expectNoSidewaysScroll(p, `${name} at ${width}px`);
 }
