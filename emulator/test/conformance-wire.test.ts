@@ -180,4 +180,43 @@ describe('conformance: wire details', () => {
             expect.arrayContaining(['ReplayId', 'CreatedDate', 'CreatedById'])
         );
     });
+
+    it('describes and returns compound address fields; Bulk 2.0 query jobs refuse them', async () => {
+        const d = await conn.sobject('Account').describe();
+        const field = (n: string) => d.fields.find((f) => f.name === n)!;
+        expect(field('BillingAddress')).toMatchObject({
+            type: 'address',
+            soapType: 'urn:address',
+            createable: false,
+            filterable: false
+        });
+        expect(field('BillingStreet').compoundFieldName).toBe('BillingAddress');
+        expect(field('Name').compoundFieldName).toBeNull();
+        const id = (
+            (await conn
+                .sobject('Account')
+                .create({ Name: 'Addr Co', BillingCity: 'Lyon', BillingCountry: 'France' })) as { id: string }
+        ).id;
+        const rec = (await conn.sobject('Account').retrieve(id)) as unknown as Record<string, unknown>;
+        expect(rec.BillingAddress).toEqual({
+            city: 'Lyon',
+            country: 'France',
+            geocodeAccuracy: null,
+            latitude: null,
+            longitude: null,
+            postalCode: null,
+            state: null,
+            street: null
+        });
+        expect(rec.ShippingAddress).toBeNull();
+        const q = await conn.query<{ BillingAddress: { city: string } }>(
+            `SELECT BillingAddress FROM Account WHERE Id = '${id}'`
+        );
+        expect(q.records[0].BillingAddress.city).toBe('Lyon');
+        const bulk = await raw(`/services/data/v${VERSION}/jobs/query`, {
+            method: 'POST',
+            body: JSON.stringify({ operation: 'query', query: 'SELECT Id, BillingAddress FROM Account' })
+        });
+        expect(bulk.status).toBe(400);
+    });
 });

@@ -54,7 +54,7 @@ function fieldJson(org: Org, o: ObjectSchema, f: FieldSchema): Record<string, un
         calculatedFormula: f.calculatedFormula,
         cascadeDelete: f.cascadeDelete,
         caseSensitive: false,
-        compoundFieldName: null,
+        compoundFieldName: org.schema.fieldExtra(o, f.name)?.compoundFieldName ?? null,
         controllerName: null,
         createable: f.createable,
         custom: f.custom,
