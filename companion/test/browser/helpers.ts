@@ -18,7 +18,9 @@ export const PHONE = { width: 390, height: 844 };
 
 /** Runs axe-core on the page; fails on any serious or critical violation. */
 export async function expectAccessible(p: Page, name: string): Promise<void> {
-    await p.addScriptTag({ content: AXE });
+    // Evaluated through the DevTools protocol: the companion's Content-Security-Policy (script-src 'self') stays on
+    // for the app, and axe-core is not an inline <script> it would block.
+    if (!(await p.evaluate(() => 'axe' in window))) await p.evaluate(AXE);
     const violations = await p.evaluate(async () => {
         const axe = (
             window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: unknown[] }> } }

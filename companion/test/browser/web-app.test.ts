@@ -33,6 +33,8 @@ let phone: Page;
 let dataDir: string;
 let database: TestDatabase;
 const pageErrors: string[] = [];
+/** API answers of 429 or 5xx the pages got (printed with a failing test, to say what the page was told). */
+const apiTrouble: string[] = [];
 
 /** The REST API as the admin. */
 const apiCall = <T = Record<string, unknown>>(method: string, p: string, body?: unknown) =>
@@ -110,6 +112,11 @@ beforeAll(async () => {
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    const watch = (r: { status(): number; url(): string }) => {
+        if (r.url().includes('/api/') && (r.status() === 429 || r.status() >= 500))
+            apiTrouble.push(`${r.status()} ${r.url()}`);
+    };
+    page.on('response', watch);
     // The phone is signed in as the same admin from the start (its sign-in page is captured in its own context).
     phoneContext = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
     phoneContext.setDefaultTimeout(10_000);
@@ -119,6 +126,7 @@ beforeAll(async () => {
     }, demo.adminToken);
     phone = await phoneContext.newPage();
     phone.on('pageerror', (e) => pageErrors.push(`phone: ${e.message}`));
+    phone.on('response', watch);
 });
 
 afterAll(async () => {
@@ -129,6 +137,7 @@ afterAll(async () => {
 });
 
 afterEach(() => {
+    if (apiTrouble.length) console.warn(`API trouble seen by the pages:\n${apiTrouble.splice(0).join('\n')}`);
     expect(pageErrors).toEqual([]);
 });
 
@@ -589,12 +598,15 @@ describe('records', () => {
         expect(sfRecord(id).StageName).toBe(before);
     });
 
-    test('an edit on the emulator’s Salesforce record page appears live in Statisfy, without a reload', async () => {
+    test('an edit on the emulator’s Salesforce record page appears live on the Statisfy record page, without a reload', async () => {
         await openRecords(page, 'Account');
         await page.getByRole('button', { name: 'Sort by Account Name' }).click();
         await page.locator('th[aria-sort="ascending"]').waitFor();
         const first = page.locator('s-record-list tbody tr').first();
         const id = (await first.getAttribute('data-id'))!;
+        // Billing City is not a default column: watch the record's own page.
+        await first.locator('[data-id="open-record"]').click();
+        await page.locator('[data-field="Account.BillingCity"]').waitFor();
         await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
 
         const sf = await context.newPage();
@@ -617,7 +629,9 @@ describe('records', () => {
             30_000,
             'the change in the companion'
         );
-        await row(page, id).getByText('Reykjavik').waitFor({ timeout: 10_000 });
+        await page
+            .locator('[data-field="Account.BillingCity"] [data-id="value"]', { hasText: 'Reykjavik' })
+            .waitFor({ timeout: 10_000 });
         expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
     });
 
