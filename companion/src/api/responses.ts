@@ -137,7 +137,13 @@ export const responseSchemas = {
         inFlightCount: int,
         failedCount: int,
         conflictCount: int,
-        apiUsage: z.object({ callsLast24h: int, used: int.nullable(), max: int.nullable() }),
+        apiUsage: z.object({
+            callsLast24h: int,
+            used: int.nullable(),
+            max: int.nullable(),
+            today: z.object({ total: int, byPurpose: z.record(z.string(), int) }),
+            forecastToday: int
+        }),
         engine: z.record(z.string(), anyJson).nullable(),
         objects: z.array(
             z.object({

@@ -10,6 +10,7 @@
  * ```
  */
 import type { DataSource, EntityManager } from 'typeorm';
+import { ApiUsageRepository } from './api-usage';
 import { FieldMappingsRepository, SyncObjectsRepository } from './configuration';
 import { ConflictsRepository, PendingEditsRepository } from './outbox';
 import { RecordsRepository } from './records';
@@ -39,7 +40,8 @@ export {
     EventCheckpointsRepository,
     ProcessedEventsRepository,
     SyncRunsRepository,
-    AuditLogRepository
+    AuditLogRepository,
+    ApiUsageRepository
 };
 
 /** Every repository bound to one manager. */
@@ -55,6 +57,7 @@ export interface Repositories {
     processedEvents: ProcessedEventsRepository;
     syncRuns: SyncRunsRepository;
     auditLog: AuditLogRepository;
+    apiUsage: ApiUsageRepository;
 }
 
 /** Binds every repository to `manager` (pass a transaction's manager to work inside it). */
@@ -70,7 +73,8 @@ export function createRepositories(manager: EntityManager): Repositories {
         eventCheckpoints: new EventCheckpointsRepository(manager),
         processedEvents: new ProcessedEventsRepository(manager),
         syncRuns: new SyncRunsRepository(manager),
-        auditLog: new AuditLogRepository(manager)
+        auditLog: new AuditLogRepository(manager),
+        apiUsage: new ApiUsageRepository(manager)
     };
 }
 

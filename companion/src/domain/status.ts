@@ -4,6 +4,7 @@
 import type { DataSource } from 'typeorm';
 import { createRepositories, sumCounts } from '../data';
 import { notFound } from '../lib/errors';
+import { forecastForDay } from '../salesforce/call-accounting';
 import type { Actor } from './context';
 import type { EngineOrgStatus, SyncEngine } from './ports';
 import { syncErrorView, type SyncErrorView } from './views';
@@ -36,7 +37,17 @@ export interface SyncStatusView {
     inFlightCount: number;
     failedCount: number;
     conflictCount: number;
-    apiUsage: { callsLast24h: number; used: number | null; max: number | null };
+    /**
+     * Salesforce API calls: the companion's own today (UTC) by purpose and the day's forecast at the current rate,
+     * beside the org's daily allowance and its use by every client as Salesforce last reported (`Sforce-Limit-Info`).
+     */
+    apiUsage: {
+        callsLast24h: number;
+        used: number | null;
+        max: number | null;
+        today: { total: number; byPurpose: Record<string, number> };
+        forecastToday: number;
+    };
     engine: EngineOrgStatus | null;
     objects: ObjectStatusView[];
 }
@@ -52,12 +63,13 @@ export async function syncStatus(
     const repos = createRepositories(dataSource.manager);
     const orgId = actor.orgId;
     const org = await repos.orgs.get(orgId);
-    const [countRows, lastInbound, lastOutbound, lastFull, calls, objects, engineStatus] = await Promise.all([
+    const [countRows, lastInbound, lastOutbound, lastFull, calls, today, objects, engineStatus] = await Promise.all([
         repos.pendingEdits.countsByObject(orgId),
         repos.eventCheckpoints.lastUpdatedAt(orgId),
         repos.pendingEdits.lastSucceededAt(orgId),
         repos.syncRuns.lastSucceeded(orgId, ['import', 'reconcile']),
         repos.syncRuns.apiCallsSince(orgId, new Date(Date.now() - 24 * 3600_000)),
+        repos.apiUsage.today(orgId),
         repos.syncObjects.list(orgId),
         engine?.isStarted()
             ? engine.status(orgId).catch((e: unknown) => ({ error: String((e as Error)?.message ?? e) }))
@@ -87,6 +99,7 @@ export async function syncStatus(
         })
     );
     const usage = (engineStatus as EngineOrgStatus | null)?.apiUsage ?? null;
+    const todayTotal = Object.values(today).reduce((n, c) => n + c, 0);
     return {
         connection: {
             state: org?.status ?? 'new',
@@ -102,7 +115,13 @@ export async function syncStatus(
         inFlightCount: counts.inFlight,
         failedCount: counts.failed,
         conflictCount: counts.openConflicts,
-        apiUsage: { callsLast24h: calls, used: usage?.used ?? null, max: usage?.max ?? null },
+        apiUsage: {
+            callsLast24h: calls,
+            used: usage?.used ?? null,
+            max: usage?.max ?? null,
+            today: { total: todayTotal, byPurpose: today },
+            forecastToday: forecastForDay(todayTotal, new Date())
+        },
         engine: engineStatus,
         objects: perObject
     };

@@ -60,7 +60,9 @@ export class DescribeCache {
     constructor(
         private readonly conn: () => Connection,
         private readonly ttlMs = 15 * 60_000,
-        private readonly now: () => number = Date.now
+        private readonly now: () => number = Date.now,
+        /** Called once per describe fetched (one API call), for the org's call accounting. */
+        private readonly onFetch: () => void = () => undefined
     ) {}
 
     /** The describe of one object (cached). */
@@ -104,6 +106,7 @@ export class DescribeCache {
     private async fetch(objectApiName: string): Promise<ObjectInfo> {
         let raw;
         try {
+            this.onFetch();
             raw = await this.conn().sobject(objectApiName).describe();
         } catch (err) {
             const code = (err as { errorCode?: string }).errorCode;

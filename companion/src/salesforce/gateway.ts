@@ -4,6 +4,7 @@
  * call it makes and reads `conn.limitInfo` (Sforce-Limit-Info) after each one, for pacing and metrics.
  */
 import type { Connection } from 'jsforce';
+import { ApiCallCounter, type ApiPurpose } from './call-accounting';
 import {
     chunk,
     MAX_COLLECTION_SIZE,
@@ -68,18 +69,50 @@ export function parseBulkError(raw: string): SalesforceError {
 
 /** See the module comment. */
 export class SalesforceGateway {
-    /** API calls made through this gateway since it was created. */
-    apiCalls = 0;
-    /** The last API usage Salesforce reported. */
-    apiUsage: ApiUsage | null = null;
+    private readonly shared: { counter: ApiCallCounter; usage: ApiUsage | null };
 
-    constructor(readonly conn: Connection) {}
+    /**
+     * `purpose` names what the calls made through this gateway are for; {@link SalesforceGateway.for} makes a view
+     * of the same org's gateway (same connection, counter and usage) for another purpose.
+     */
+    constructor(
+        readonly conn: Connection,
+        readonly purpose: ApiPurpose = 'other',
+        shared?: { counter: ApiCallCounter; usage: ApiUsage | null }
+    ) {
+        this.shared = shared ?? { counter: new ApiCallCounter(), usage: null };
+    }
+
+    /** This gateway, counting its calls for `purpose`. */
+    for(purpose: ApiPurpose): SalesforceGateway {
+        return new SalesforceGateway(this.conn, purpose, this.shared);
+    }
+
+    /** The org's call counter (every view of the gateway counts into it). */
+    get counter(): ApiCallCounter {
+        return this.shared.counter;
+    }
+
+    /** API calls made through this gateway (any view) since it was created. */
+    get apiCalls(): number {
+        return this.shared.counter.total;
+    }
+
+    /** The last API usage Salesforce reported. */
+    get apiUsage(): ApiUsage | null {
+        return this.shared.usage;
+    }
+
+    /** Counts calls made over this gateway's connection by other means (e.g. a describe). */
+    count(n = 1): void {
+        this.shared.counter.add(this.purpose, n);
+    }
 
     private counted<T>(n = 1): (value: T) => T {
         return (value: T) => {
-            this.apiCalls += n;
+            this.count(n);
             const usage = (this.conn.limitInfo as { apiUsage?: ApiUsage } | undefined)?.apiUsage;
-            if (usage) this.apiUsage = { used: usage.used, limit: usage.limit };
+            if (usage) this.shared.usage = { used: usage.used, limit: usage.limit };
             return value;
         };
     }
@@ -95,7 +128,7 @@ export class SalesforceGateway {
 
     /** Calls `/limits` (one API call) to refresh {@link apiUsage}. */
     async readLimits(): Promise<void> {
-        await this.call(this.conn.limits());
+        await this.for('limits').call(this.conn.limits());
     }
 
     /** Runs a SOQL query and yields its pages (each page one API call) until done. */

@@ -95,7 +95,6 @@ export class OrgSync {
     private timer: NodeJS.Timeout | null = null;
     private tickRunning: Promise<void> | null = null;
     private stopping = false;
-    private lastApiCalls = 0;
     private statusDirty = true;
     private jobs: JobTable | null = null;
     private failedToReport: import('../data/types').PendingEdit[] = [];
@@ -181,14 +180,19 @@ export class OrgSync {
         this.connection = connection;
         const gateway = new SalesforceGateway(connection.conn);
         this.gateway = gateway;
-        this.describe = new DescribeCache(() => connection.conn);
+        this.describe = new DescribeCache(
+            () => connection.conn,
+            undefined,
+            undefined,
+            () => gateway.for('describe').count(1)
+        );
         const names = connection.names;
         const resolveType = async (object: string, field: string) =>
             (await this.describe?.field(object, field))?.type ?? null;
 
-        await pullConfig(ds, this.orgId, gateway, names, resolveType);
-        await pushConfig(ds, this.orgId, gateway, names);
-        this.flusher = new Flusher(ds, this.orgId, () => gateway, this.breaker, {
+        await pullConfig(ds, this.orgId, gateway.for('config'), names, resolveType);
+        await pushConfig(ds, this.orgId, gateway.for('config'), names);
+        this.flusher = new Flusher(ds, this.orgId, () => gateway.for('flush'), this.breaker, {
             claimLimit: options.claimLimit,
             bulkThreshold: options.bulkThreshold,
             preWriteCheck: options.preWriteCheck
@@ -270,9 +274,10 @@ export class OrgSync {
             const before = gateway.apiCalls;
             let records = 0;
             try {
-                if (full && this.connection) await pullConfig(ds, this.orgId, gateway, this.connection.names);
+                if (full && this.connection)
+                    await pullConfig(ds, this.orgId, gateway.for('config'), this.connection.names);
                 for (const o of objects) {
-                    const r = await reconcileObject(ds, this.orgId, gateway, o, {
+                    const r = await reconcileObject(ds, this.orgId, gateway.for(full ? 'import' : 'reconcile'), o, {
                         full,
                         bulkThreshold: this.deps.options.importBulkThreshold
                     });
@@ -332,9 +337,7 @@ export class OrgSync {
                     `sync job ${job} failed; backing off`
                 )
             );
-            const delta = gateway.apiCalls - this.lastApiCalls;
-            if (delta > 0) this.deps.metrics?.apiCalls.inc({ org_id: this.orgId, kind: 'other' }, delta);
-            this.lastApiCalls = gateway.apiCalls;
+            await this.recordApiCalls(gateway);
         } catch (err) {
             logger.warn({ orgId: this.orgId, err }, 'sync tick failed');
             next = Math.max(next, 1000);
@@ -371,7 +374,7 @@ export class OrgSync {
                 intervalMs: options.configPushIntervalMs,
                 budget: 'background',
                 run: guarded(async () => {
-                    const pushed = await pushConfig(ds, this.orgId, gateway, names);
+                    const pushed = await pushConfig(ds, this.orgId, gateway.for('config'), names);
                     if (pushed.errors.length) {
                         logger.warn({ orgId: this.orgId, errors: pushed.errors }, 'configuration push refused');
                         throw new Error(`configuration push refused: ${pushed.errors.join('; ')}`);
@@ -397,13 +400,21 @@ export class OrgSync {
                     this.statusDirty = false;
                     const failed = this.failedToReport.splice(0);
                     try {
-                        await writeSyncErrors(gateway, names, failed);
+                        await writeSyncErrors(gateway.for('status'), names, failed);
                     } catch (err) {
                         this.failedToReport.unshift(...failed);
                         this.statusDirty = true;
                         throw err;
                     }
-                    await writeSyncStatus(ds, this.orgId, gateway, names, 'Connected', this.times, this.message);
+                    await writeSyncStatus(
+                        ds,
+                        this.orgId,
+                        gateway.for('status'),
+                        names,
+                        'Connected',
+                        this.times,
+                        this.message
+                    );
                 })
             },
             {
@@ -448,6 +459,23 @@ export class OrgSync {
         }
     }
 
+    /**
+     * Adds the API calls made since the last tick, by purpose, to the org's daily counts (one statement, only when
+     * there were calls) and to /metrics. A failed write keeps them for the next tick.
+     */
+    private async recordApiCalls(gateway: SalesforceGateway): Promise<void> {
+        const calls = gateway.counter.drain();
+        if (calls.size === 0) return;
+        try {
+            await createRepositories(this.deps.ds.manager).apiUsage.add(this.orgId, calls);
+        } catch (err) {
+            for (const [purpose, n] of calls)
+                gateway.counter.byPurpose.set(purpose, (gateway.counter.byPurpose.get(purpose) ?? 0) + n);
+            throw err;
+        }
+        for (const [purpose, n] of calls) this.deps.metrics?.apiCalls.inc({ org_id: this.orgId, kind: purpose }, n);
+    }
+
     private report(stats: FlushStats): void {
         if (stats.claimed === 0) return;
         this.totals.flushes += 1;
@@ -487,7 +515,7 @@ export class OrgSync {
                 writeSyncStatus(
                     this.deps.ds,
                     this.orgId,
-                    this.gateway,
+                    this.gateway.for('status'),
                     this.connection.names,
                     'Disconnected',
                     this.times,

@@ -48,6 +48,39 @@ describe('idle API calls', () => {
     }, 20_000);
 });
 
+describe('API calls by purpose', () => {
+    it('When edits are written back and configuration is pushed, then the status API and /metrics count each call under its purpose, with a forecast', async () => {
+        const ids = (await e.api.get('/api/v1/objects/Account/records?limit=2')).body.items.map(
+            (r: { id: string }) => r.id
+        );
+        const before = (await e.api.get('/api/v1/sync/status')).body.apiUsage;
+        expect(
+            (
+                await e.api.patch(`/api/v1/objects/Account/records/${ids[0]}`, {
+                    fields: { 'Account.Phone': '+1 555 7777' }
+                })
+            ).status
+        ).toBe(200);
+        await waitFor(async () => (await e.control.get('Account', ids[0])).Phone === '+1 555 7777', 10_000, 'the edit');
+        const status = await waitFor(
+            async () => {
+                const u = (await e.api.get('/api/v1/sync/status')).body.apiUsage;
+                return (u.today.byPurpose.flush ?? 0) > (before.today.byPurpose.flush ?? 0) ? u : null;
+            },
+            10_000,
+            'the flush call to be counted'
+        );
+        expect(status.today.total).toBe(
+            Object.values(status.today.byPurpose as Record<string, number>).reduce((n, c) => n + c, 0)
+        );
+        // Every call the emulator saw from the companion is attributed (start-up import, config, flush, …).
+        expect(status.today.byPurpose.import).toBeGreaterThan(0);
+        expect(status.forecastToday).toBeGreaterThanOrEqual(status.today.total);
+        const metrics = await fetch(`${e.app.url}/metrics`).then((r) => r.text());
+        expect(metrics).toMatch(/statisfy_salesforce_api_calls_total\{org_id="[^"]+",kind="flush"\} [1-9]/);
+    }, 30_000);
+});
+
 describe('configuration push during a 503 storm', () => {
     it('When every Salesforce call answers 503, then a mapping change is retried with backoff until the circuit breaker opens, then not at all', async () => {
         await e.control.fault({ path: '/services/data/**', status: 503 });

@@ -70,6 +70,8 @@ export async function reconcileObject(
     const channel = reconcileChannel(object.objectApiName);
     const stored = options.full ? null : await readCursor(ds.manager, orgId, channel);
     const since = stored === null ? null : new Date(stored - (options.skewMs ?? 5 * 60_000));
+    // A first import (no cursor yet) is counted as `import`, an incremental pass as the caller's purpose.
+    if (since === null) gateway = gateway.for('import');
     const config = await loadOrgConfig(ds.manager, orgId);
     const fields = Array.from(
         new Set(
@@ -107,7 +109,7 @@ export async function reconcileObject(
             result.bulk = true;
             // Bulk results are CSV text: bring numbers and checkboxes back to their JSON types, as SOQL and events give them.
             const describe = await gateway.conn.sobject(object.objectApiName).describe();
-            gateway.apiCalls += 1;
+            gateway.for('describe').count(1);
             const types = new Map(describe.fields.map((f) => [f.name.toLowerCase(), f.type]));
             pages = typed(gateway.bulkQuery(soql.replace(/ ORDER BY .*$/, '')), types);
         }
@@ -147,7 +149,7 @@ async function countRecords(gateway: SalesforceGateway, object: SyncObject, soql
     )) as {
         totalSize: number;
     };
-    gateway.apiCalls += 1;
+    gateway.count(1);
     return res.totalSize;
 }
 

@@ -4,5 +4,11 @@
 import { Initial1764370000000 } from './1764370000000-Initial';
 import { ConfigPushState1764370000100 } from './1764370000100-ConfigPushState';
 import { ConfigVersions1764370000200 } from './1764370000200-ConfigVersions';
+import { ApiCallsDaily1764370000300 } from './1764370000300-ApiCallsDaily';
 
-export const migrations = [Initial1764370000000, ConfigPushState1764370000100, ConfigVersions1764370000200];
+export const migrations = [
+    Initial1764370000000,
+    ConfigPushState1764370000100,
+    ConfigVersions1764370000200,
+    ApiCallsDaily1764370000300
+];

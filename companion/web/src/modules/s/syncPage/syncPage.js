@@ -4,9 +4,21 @@ import { subscribe } from 's/live';
 import { recordTitle } from 's/columns';
 import { formatAgo, formatDateTime, formatValue, objectLabel } from 's/format';
 
+/** How the Sync page names the purposes of the companion's API calls (companion/src/salesforce/call-accounting.ts). */
+const PURPOSE_LABELS = {
+    flush: 'edits written back',
+    config: 'configuration',
+    reconcile: 'reconcile',
+    import: 'import',
+    status: 'status in Salesforce',
+    describe: 'describe',
+    limits: 'limits',
+    other: 'other'
+};
+
 /**
  * The retry schedule of an edit Salesforce could not take for a passing reason (lock, limit, 5xx, timeout): the
- * flusher's full-jitter exponential backoff (companion/src/sync/classify.ts: base 1 s, doubling, capped at 60 s,
+ * flusher's full-jitter exponential backoff (companion/src/domain/sync/rules/classify.ts: base 1 s, doubling, capped at 60 s,
  * 8 attempts), as the README's Troubleshooting promises the Sync page shows.
  */
 export const RETRY_SCHEDULE = [1, 2, 3, 4, 5, 6, 7].map((attempt) => ({
@@ -199,6 +211,19 @@ export default class SyncPage extends LightningElement {
         if (u.used !== null && u.used !== undefined && u.max)
             return `${u.used.toLocaleString()} of ${u.max.toLocaleString()} daily API requests`;
         return `${(u.callsLast24h || 0).toLocaleString()} API calls in the last 24 hours`;
+    }
+
+    /** The companion's own calls today by purpose, and the day's forecast at the current rate (issue 9 A3). */
+    get companionUsage() {
+        const u = (this.status && this.status.apiUsage) || {};
+        const today = u.today || { total: 0, byPurpose: {} };
+        const parts = Object.entries(today.byPurpose || {})
+            .filter(([, n]) => n > 0)
+            .sort((a, b) => b[1] - a[1])
+            .map(([purpose, n]) => `${PURPOSE_LABELS[purpose] || purpose} ${n.toLocaleString()}`);
+        const forecast = (u.forecastToday || 0).toLocaleString();
+        const allowance = u.max ? ` of ${u.max.toLocaleString()} allowed` : '';
+        return `Statisfy today: ${today.total.toLocaleString()} calls${parts.length ? ` (${parts.join(', ')})` : ''}; forecast for the day ${forecast}${allowance}`;
     }
 
     get usagePercent() {
