@@ -24,6 +24,7 @@ import { OrgLeaderLock } from './leader';
 import { pacingFor } from '../domain/sync/rules/pacing';
 import { reconcileObject } from '../domain/sync/reconcile';
 import { writeSyncErrors, writeSyncStatus } from '../domain/sync/report-status';
+import { parsePubSubUrl, PubSubSubscriber } from './pubsub-subscriber';
 import { OrgSubscriber } from './subscriber';
 
 /** Tuning of the engine (defaults suit production; tests shorten them). */
@@ -54,6 +55,18 @@ export interface EngineOptions {
     writeStatus?: boolean;
     /** Clock for JWT assertions (epoch ms; default Date.now). Tests pass the emulator's clock. */
     jwtClock?: () => number;
+    /** Inbound transport: Salesforce's Pub/Sub API (default) or the Streaming API (CometD) fallback. */
+    eventTransport?: 'pubsub' | 'cometd';
+    /** Pub/Sub endpoint (`grpc://host:port` plaintext, `grpcs://host:port` TLS); '' = Salesforce's. */
+    pubsubUrl?: string;
+}
+
+/** What the engine needs of an inbound subscriber (CometD or Pub/Sub). */
+interface InboundSubscriber {
+    start(): Promise<void>;
+    stop(): Promise<void>;
+    drain(): Promise<void>;
+    readonly counters: { received: number; batches: number; applied: number; invalidReplays: number };
 }
 
 interface Deps {
@@ -94,7 +107,7 @@ export class OrgSync {
     connection: OrgConnection | null = null;
     gateway: SalesforceGateway | null = null;
     describe: DescribeCache | null = null;
-    subscriber: OrgSubscriber | null = null;
+    subscriber: InboundSubscriber | null = null;
     flusher: Flusher | null = null;
     state: 'following' | 'connecting' | 'running' | 'error' | 'org_mismatch' | 'stopped' = 'stopped';
     message: string | null = null;
@@ -221,17 +234,16 @@ export class OrgSync {
         this.report(await this.flusher.recoverOrphans());
 
         const channels = [names.channel('Record_Change__e'), names.channel('Sync_Request__e')];
-        this.subscriber = new OrgSubscriber({
-            conn: () => connection.conn,
+        const common = {
             channels,
-            storedReplayId: async (channel) => {
+            storedReplayId: async (channel: string) => {
                 const stored = await createRepositories(ds.manager).eventCheckpoints.get(this.orgId, channel);
                 return stored === null ? null : Number(stored);
             },
             batchSize: options.batchSize,
             batchWindowMs: options.batchWindowMs,
-            applyBatch: (events) => this.applyBatch(events),
-            onInvalidReplay: (channel, error) => {
+            applyBatch: (events: ChannelEvent[]) => this.applyBatch(events),
+            onInvalidReplay: (channel: string, error: string) => {
                 this.totals.invalidReplays += 1;
                 logger.warn(
                     { orgId: this.orgId, channel, error },
@@ -240,8 +252,23 @@ export class OrgSync {
                 void this.reconcileAll(false, null);
             },
             refreshSession: () => connection.refresh(),
-            onError: (err, context) => logger.warn({ orgId: this.orgId, err, context }, 'streaming problem')
-        });
+            onError: (err: unknown, context: string) =>
+                logger.warn({ orgId: this.orgId, err, context }, 'streaming problem')
+        };
+        this.subscriber =
+            options.eventTransport === 'cometd'
+                ? new OrgSubscriber({ conn: () => connection.conn, ...common })
+                : new PubSubSubscriber({
+                      ...common,
+                      endpoint: parsePubSubUrl(options.pubsubUrl),
+                      // Flow control sized to the batch apply; Salesforce serves at most 100 per request.
+                      batchSize: Math.min(100, options.batchSize),
+                      session: () => ({
+                          accessToken: connection.conn.accessToken ?? '',
+                          instanceUrl: connection.conn.instanceUrl,
+                          orgId: connection.sfOrgId
+                      })
+                  });
         await this.subscriber.start();
         await this.reconcileAll(false, null);
         this.lastReconcile = Date.now();
@@ -499,7 +526,9 @@ export class StatisfySyncEngine implements SyncEngine, OrgSchemaProvider {
             bulkThreshold: options.bulkThreshold ?? 2000,
             importBulkThreshold: options.importBulkThreshold ?? 10_000,
             preWriteCheck: options.preWriteCheck ?? 'known',
-            writeStatus: options.writeStatus ?? true
+            writeStatus: options.writeStatus ?? true,
+            eventTransport: options.eventTransport ?? 'pubsub',
+            pubsubUrl: options.pubsubUrl ?? ''
         };
         const repos = () => createRepositories(ds.manager);
         this.factory = new SalesforceConnectionFactory({
@@ -689,6 +718,8 @@ export function createSyncEngine(services: CompanionServices, options: EngineOpt
     const publicUrl = services.config.publicUrl;
     return new StatisfySyncEngine(services.dataSource, services.logger, services.secretBox, services.metrics, {
         apiVersion: services.config.salesforceApiVersion,
+        eventTransport: services.config.eventTransport,
+        pubsubUrl: services.config.pubsubUrl,
         oauthClientSecret: services.config.salesforce?.clientSecret,
         oauthRedirectUri: publicUrl ? `${publicUrl.replace(/\/+$/, '')}/oauth/callback` : undefined,
         ...options
