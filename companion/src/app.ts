@@ -193,10 +193,16 @@ export function createCompanion(config: Config, deps: CompanionDeps = {}): Compa
         engine = deps.engine?.(services);
         if (engine && config.engineEnabled) await engine.start();
 
-        web = createWebApp({ dataSource, logger });
+        web = createWebApp({ dataSource, logger, secretBox });
         const app = createExpressApp({ dataSource, metrics, logger, errors, schema, engine, readiness }, errors, {
             api: config.role !== 'worker',
-            web
+            web,
+            security: {
+                env: config.env,
+                metricsToken: config.metricsToken,
+                authFailureLimit: config.authFailureLimit,
+                authFailureWindowMs: config.authFailureWindowMs
+            }
         });
         await new Promise<void>((resolve, reject) => {
             server = app.listen(config.port, config.host, () => resolve());

@@ -82,7 +82,10 @@ export const envSchema = z
             .string()
             .regex(/^\d{2}\.0$/, 'expected a version such as 60.0')
             .default('60.0'),
-        ENGINE_ENABLED: bool.default(true)
+        ENGINE_ENABLED: bool.default(true),
+        METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+        AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+        AUTH_FAILURE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000)
     })
     .superRefine((env, ctx) => {
         if (env.NODE_ENV === 'production' && !env.ENCRYPTION_KEY) {
@@ -160,6 +163,11 @@ export interface Config {
     pubsubUrl: string;
     /** Whether this process runs the sync engine (ROLE worker|all and ENGINE_ENABLED). */
     engineEnabled: boolean;
+    /** Bearer token `/metrics` asks for (METRICS_TOKEN). */
+    metricsToken?: string;
+    /** Failed token attempts allowed per client address per window (AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_MS). */
+    authFailureLimit: number;
+    authFailureWindowMs: number;
 }
 
 /** Thrown by {@link loadConfig}; `problems` has one entry per bad variable. */
@@ -236,7 +244,10 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
         salesforceApiVersion: e.SF_API_VERSION,
         eventTransport: e.SF_EVENT_TRANSPORT,
         pubsubUrl: e.SF_PUBSUB_URL ?? '',
-        engineEnabled: e.ROLE !== 'web' && e.ENGINE_ENABLED
+        engineEnabled: e.ROLE !== 'web' && e.ENGINE_ENABLED,
+        metricsToken: e.METRICS_TOKEN,
+        authFailureLimit: e.AUTH_FAILURE_LIMIT,
+        authFailureWindowMs: e.AUTH_FAILURE_WINDOW_MS
     };
 }
 

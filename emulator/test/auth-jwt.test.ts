@@ -100,6 +100,20 @@ describe('OAuth 2.0 JWT bearer grant', () => {
         }
     });
 
+    it('accepts exp in milliseconds as the sf CLI signs it (Date.now() + 300), with clock skew, and no older', async () => {
+        const ms = srv.clock.nowMs() + 300;
+        const r = await postForm(tokenUrl, { grant_type: GRANT, assertion: assertion({ exp: ms }) });
+        expect(r.status).toBe(200);
+        const late = assertion({ exp: srv.clock.nowMs() - 30_000 }); // delivered 30 s after it was signed
+        expect((await postForm(tokenUrl, { grant_type: GRANT, assertion: late })).status).toBe(200);
+        await expectJwtError(
+            assertion({ exp: srv.clock.nowMs() - 120_000 }),
+            'invalid_grant',
+            'expired authorization code'
+        );
+        await expectJwtError(assertion({ exp: srv.clock.nowMs() + 3_600_000 }), 'invalid_grant', 'invalid assertion');
+    });
+
     it('is verified against the emulator clock, not the wall clock', async () => {
         srv.clock.advance(3_600_000);
         const a = assertion(); // exp = emulator now + 180 s, i.e. an hour ahead of real time

@@ -109,7 +109,8 @@ describe('schema registry', () => {
         });
         const evt = s.get('Widget_Event__e')!;
         expect(evt).toMatchObject({ isEvent: true, queryable: false });
-        expect([...evt.fields.keys()]).toEqual(['ReplayId', 'Message__c', 'CreatedDate', 'CreatedById', 'EventUuid']);
+        // EventUuid is the delivered event's header, not a describe field.
+        expect([...evt.fields.keys()]).toEqual(['ReplayId', 'Message__c', 'CreatedDate', 'CreatedById']);
     });
 
     it('prefixes package objects, fields and references with the namespace', () => {

@@ -1,5 +1,6 @@
 /**
- * Operations endpoints: liveness, readiness, Prometheus metrics. No token needed.
+ * Operations endpoints: liveness, readiness, Prometheus metrics. No API token needed; /metrics is guarded by
+ * METRICS_TOKEN (api/security.ts).
  */
 import { ref } from './responses';
 import { route, type RouteDef } from './route';
@@ -32,6 +33,9 @@ export const opsRoutes: RouteDef[] = [
         role: null,
         tag: 'Operations',
         summary: 'Prometheus metrics: sync lag, pending and failed edits, API calls, events applied, HTTP',
+        description:
+            'Send `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set; without it only loopback clients are ' +
+            'answered, and never in production (docs/operating.md, Metrics).',
         response: { mediaType: 'text/plain; version=0.0.4', schema: { type: 'string' } },
         raw: async (_req, res, ctx) => {
             const body = await ctx.metrics.registry.metrics();

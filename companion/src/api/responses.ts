@@ -1,129 +1,122 @@
 /**
- * JSON Schemas of the API's answers (for the OpenAPI document).
+ * The API's answers as zod schemas: the OpenAPI document's `components.schemas` are generated from them
+ * (`z.toJSONSchema`, openapi.ts) and the response types are `z.infer` of them, so the document, the types and the
+ * tests that validate real answers (test/api/openapi.test.ts) share one source. An answer may carry more properties
+ * than listed (clients ignore unknown ones); every listed one is checked.
  */
-import type { JsonSchema } from './route';
+import { z } from 'zod';
+import { CONFLICT_POLICIES, REASONS } from '../../../contracts/sync-rules';
 
-const str = { type: 'string' };
-const nstr = { type: ['string', 'null'] };
-const bool = { type: 'boolean' };
-const int = { type: 'integer' };
-const dt = { type: 'string', format: 'date-time' };
-const ndt = { type: ['string', 'null'], format: 'date-time' };
-const anyJson = {};
-const reasonEnum = {
-    type: ['string', 'null'],
-    enum: [
-        'Sync to Salesforce is off for this object',
-        'Field is not Editable',
-        'No Salesforce field API name: the field stays in Statisfy',
-        'Mapping is inactive',
-        null
-    ]
-};
+const str = z.string();
+const nstr = z.string().nullable();
+const bool = z.boolean();
+const int = z.number().int();
+const dt = z.iso.datetime({ offset: true });
+const ndt = dt.nullable();
+const anyJson = z.unknown();
+const reason = z.enum(Object.values(REASONS) as [string, ...string[]]).nullable();
+const policy = z.enum(CONFLICT_POLICIES as [string, ...string[]]);
+const role = z.enum(['admin', 'editor', 'viewer']);
 
-const obj = (properties: Record<string, unknown>, required = Object.keys(properties)): JsonSchema => ({
-    type: 'object',
-    properties,
-    required
+const ErrorBody = z.object({
+    error: z.object({
+        code: str,
+        message: str,
+        details: z.array(z.object({ path: str.optional(), code: str.optional(), message: str })).optional()
+    })
 });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-export const list = (item: string, extra: Record<string, unknown> = {}): JsonSchema =>
-    obj({ items: { type: 'array', items: ref(item) }, ...extra });
+const ObjectView = z.object({
+    objectApiName: str,
+    displayName: str,
+    kind: z.enum(['standard', 'custom']),
+    syncToSalesforce: bool,
+    enabled: bool,
+    recordFilter: nstr,
+    conflictPolicy: policy,
+    updatedAt: dt
+});
+const Field = z.object({
+    key: str,
+    displayName: str,
+    salesforceField: nstr,
+    origin: z.enum(['salesforce', 'statisfy']),
+    editable: bool,
+    active: bool,
+    type: str,
+    picklistValues: z.array(str).nullable(),
+    pushesToSalesforce: bool,
+    reason,
+    updatedAt: dt
+});
+const RecordSync = z.object({
+    state: z.enum(['synced', 'pending', 'failed', 'conflict']),
+    pendingFields: z.array(str),
+    lastError: z.object({ field: str, code: nstr, message: nstr, at: dt }).nullable()
+});
+const RecordView = z.object({
+    id: str,
+    objectApiName: str,
+    fields: z.record(z.string(), anyJson),
+    sync: RecordSync,
+    systemModstamp: ndt,
+    updatedAt: dt,
+    salesforceValues: z
+        .record(z.string(), anyJson)
+        .optional()
+        .describe('Only in GET /objects/:object/records/:id: field key → the value Salesforce last had')
+});
+const FieldEditOutcome = z.discriminatedUnion('status', [
+    z.object({ status: z.literal('queued'), value: anyJson, editId: str, salesforceField: str }),
+    z.object({ status: z.literal('local'), value: anyJson, reason })
+]);
+const Conflict = z.object({
+    id: str,
+    objectApiName: str,
+    recordId: str,
+    field: str,
+    salesforceField: nstr,
+    statisfyValue: anyJson,
+    salesforceValue: anyJson,
+    baseValue: anyJson,
+    policy: str,
+    status: z.enum(['open', 'resolved']),
+    resolution: nstr,
+    editId: nstr,
+    detectedAt: dt,
+    resolvedAt: ndt,
+    resolvedBy: nstr
+});
+const Token = z.object({ id: str, name: str, role, createdAt: dt, lastUsedAt: ndt, revokedAt: ndt });
 
-/** components.schemas of the document. */
-export const schemas: Record<string, JsonSchema> = {
-    Error: obj({
-        error: obj(
-            {
-                code: str,
-                message: str,
-                details: { type: 'array', items: obj({ path: str, code: str, message: str }, ['message']) }
-            },
-            ['code', 'message']
-        )
+/** Every named answer shape; `components.schemas` of the document, in this order. */
+export const responseSchemas = {
+    Error: ErrorBody,
+    Object: ObjectView,
+    ObjectUpdate: z.object({
+        object: ObjectView,
+        message: nstr.describe('"Writeback to Salesforce is enabled for <object>" when switched on')
     }),
-    Object: obj({
-        objectApiName: str,
-        displayName: str,
-        kind: { enum: ['standard', 'custom'] },
-        syncToSalesforce: bool,
-        enabled: bool,
-        recordFilter: nstr,
-        conflictPolicy: { enum: ['Latest_Wins', 'Salesforce_Wins', 'Statisfy_Wins', 'Manual'] },
-        updatedAt: dt
-    }),
-    ObjectUpdate: obj({
-        object: ref('Object'),
-        message: { ...nstr, description: '"Writeback to Salesforce is enabled for <object>" when switched on' }
-    }),
-    Field: obj({
-        key: str,
-        displayName: str,
-        salesforceField: nstr,
-        origin: { enum: ['salesforce', 'statisfy'] },
-        editable: bool,
-        active: bool,
-        type: str,
-        picklistValues: { type: ['array', 'null'], items: str },
-        pushesToSalesforce: bool,
-        reason: reasonEnum,
-        updatedAt: dt
-    }),
-    RecordSync: obj({
-        state: { enum: ['synced', 'pending', 'failed', 'conflict'] },
-        pendingFields: { type: 'array', items: str },
-        lastError: { anyOf: [{ type: 'null' }, obj({ field: str, code: nstr, message: nstr, at: dt })] }
-    }),
-    Record: obj(
-        {
-            id: str,
-            objectApiName: str,
-            fields: { type: 'object', additionalProperties: anyJson },
-            sync: ref('RecordSync'),
-            systemModstamp: ndt,
-            updatedAt: dt,
-            // Only in GET /objects/:object/records/:id: field key → the value Salesforce last had.
-            salesforceValues: { type: 'object', additionalProperties: anyJson }
-        },
-        ['id', 'objectApiName', 'fields', 'sync', 'systemModstamp', 'updatedAt']
-    ),
-    FieldEditOutcome: {
-        oneOf: [
-            obj({ status: { const: 'queued' }, value: anyJson, editId: str, salesforceField: str }),
-            obj({ status: { const: 'local' }, value: anyJson, reason: reasonEnum })
-        ]
-    },
-    EditResult: obj({
+    Field,
+    RecordSync,
+    Record: RecordView,
+    FieldEditOutcome,
+    EditResult: z.object({
         id: str,
         objectApiName: str,
-        fields: { type: 'object', additionalProperties: ref('FieldEditOutcome') },
-        record: ref('Record')
+        fields: z.record(z.string(), FieldEditOutcome),
+        record: RecordView
     }),
-    Conflict: obj({
-        id: str,
-        objectApiName: str,
-        recordId: str,
-        field: str,
-        salesforceField: nstr,
-        statisfyValue: anyJson,
-        salesforceValue: anyJson,
-        baseValue: anyJson,
-        policy: str,
-        status: { enum: ['open', 'resolved'] },
-        resolution: nstr,
-        editId: nstr,
-        detectedAt: dt,
-        resolvedAt: ndt,
-        resolvedBy: nstr
+    Conflict,
+    ConflictResolution: z.object({
+        conflict: Conflict,
+        outcome: z.object({
+            status: z.enum(['applied', 'queued', 'local']),
+            value: anyJson,
+            editId: str.optional(),
+            reason: reason.optional()
+        })
     }),
-    ConflictResolution: obj({
-        conflict: ref('Conflict'),
-        outcome: obj(
-            { status: { enum: ['applied', 'queued', 'local'] }, value: anyJson, editId: str, reason: reasonEnum },
-            ['status', 'value']
-        )
-    }),
-    SyncError: obj({
+    SyncError: z.object({
         editId: str,
         objectApiName: str,
         recordId: str,
@@ -135,8 +128,8 @@ export const schemas: Record<string, JsonSchema> = {
         attempts: int,
         occurredAt: dt
     }),
-    SyncStatus: obj({
-        connection: obj({ state: str, message: nstr, orgName: str, sfOrgId: nstr, instanceUrl: nstr }),
+    SyncStatus: z.object({
+        connection: z.object({ state: str, message: nstr, orgName: str, sfOrgId: nstr, instanceUrl: nstr }),
         lastInboundAt: ndt,
         lastOutboundAt: ndt,
         lastFullSyncAt: ndt,
@@ -144,11 +137,10 @@ export const schemas: Record<string, JsonSchema> = {
         inFlightCount: int,
         failedCount: int,
         conflictCount: int,
-        apiUsage: obj({ callsLast24h: int, used: { type: ['integer', 'null'] }, max: { type: ['integer', 'null'] } }),
-        engine: { type: ['object', 'null'] },
-        objects: {
-            type: 'array',
-            items: obj({
+        apiUsage: z.object({ callsLast24h: int, used: int.nullable(), max: int.nullable() }),
+        engine: z.record(z.string(), anyJson).nullable(),
+        objects: z.array(
+            z.object({
                 objectApiName: str,
                 enabled: bool,
                 syncToSalesforce: bool,
@@ -158,37 +150,75 @@ export const schemas: Record<string, JsonSchema> = {
                 lastOutboundAt: ndt,
                 lastFullSyncAt: ndt
             })
-        }
+        )
     }),
-    SyncAccepted: obj({ accepted: bool, objectApiName: nstr, kind: str, runId: nstr }),
-    Token: obj({
+    SyncAccepted: z.object({ accepted: bool, objectApiName: nstr, kind: str, runId: nstr }),
+    SyncRun: z.object({
+        id: str,
+        kind: str,
+        objectApiName: nstr,
+        status: str,
+        startedAt: dt,
+        finishedAt: ndt,
+        recordsIn: int,
+        recordsOut: int,
+        apiCalls: int,
+        error: nstr
+    }),
+    EditRetry: z.object({ editId: str, status: z.literal('pending') }),
+    EditGivenUp: z.object({ editId: str, status: str, field: str }),
+    SalesforceField: z.object({
+        apiName: str,
+        label: str,
+        type: str,
+        updateable: bool,
+        required: bool.optional(),
+        length: int.nullable().optional(),
+        precision: int.nullable().optional(),
+        scale: int.nullable().optional(),
+        picklistValues: z
+            .array(z.object({ value: str, label: str }))
+            .nullable()
+            .optional()
+    }),
+    Token,
+    IssuedToken: z.object({ token: str.describe('shown once; store it now'), apiToken: Token }),
+    AuditEntry: z.object({ id: str, actor: str, action: str, target: str, before: anyJson, after: anyJson, at: dt }),
+    Health: z.object({ status: str }),
+    Org: z.object({
         id: str,
         name: str,
-        role: { enum: ['admin', 'editor', 'viewer'] },
-        createdAt: dt,
-        lastUsedAt: ndt,
-        revokedAt: ndt
-    }),
-    IssuedToken: obj({ token: { ...str, description: 'shown once; store it now' }, apiToken: ref('Token') }),
-    AuditEntry: obj({ id: str, actor: str, action: str, target: str, before: anyJson, after: anyJson, at: dt }),
-    Health: obj({ status: str }),
-    Org: obj({
-        id: str,
-        name: str,
-        authKind: { enum: ['jwt', 'oauth'] },
+        authKind: z.enum(['jwt', 'oauth']),
         loginUrl: str,
         instanceUrl: nstr,
         sfOrgId: nstr,
         username: nstr,
         namespace: str,
-        status: { enum: ['new', 'connected', 'disconnected', 'error', 'org_mismatch'] },
+        status: z.enum(['new', 'connected', 'disconnected', 'error', 'org_mismatch']),
         statusMessage: nstr,
         connected: bool
     }),
-    Readiness: obj({
+    Readiness: z.object({
         ready: bool,
-        checks: { type: 'object', additionalProperties: obj({ ok: bool, detail: str }, ['ok']) }
+        checks: z.record(z.string(), z.object({ ok: bool, detail: str.optional() }))
     })
-};
+} satisfies Record<string, z.ZodType>;
 
-export { ref };
+/** A name of {@link responseSchemas}. */
+export type ResponseName = keyof typeof responseSchemas;
+
+/** The type of a named answer. */
+export type ResponseOf<N extends ResponseName> = z.infer<(typeof responseSchemas)[N]>;
+
+/** The named answer schema (the document refers to it as `#/components/schemas/<name>`). */
+export function ref<N extends ResponseName>(name: N): (typeof responseSchemas)[N] {
+    return responseSchemas[name];
+}
+
+/** `{ items: [<name>…], …extra }`, the shape of every list answer. */
+export function list<N extends ResponseName, E extends Record<string, z.ZodType> = Record<never, z.ZodType>>(
+    item: N,
+    extra?: E
+) {
+    return z.object({ items: z.array(responseSchemas[item]), ...(extra ?? ({} as E)) });
+}

@@ -50,8 +50,11 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
     body?: z.ZodType<B>;
     /** Success status (default 200). */
     status?: number;
-    /** Schema of the success body, or a media type for non-JSON answers. */
-    response: JsonSchema | { mediaType: string; schema: JsonSchema };
+    /**
+     * Schema of the success body: a zod schema (responses.ts; the document and the answer-validating tests use
+     * it), a media type for non-JSON answers, or `{}` when there is no body (204).
+     */
+    response: z.ZodType | { mediaType: string; schema: JsonSchema } | JsonSchema;
     handler?: (input: RouteInput<P, Q, B>, ctx: ApiContext) => Promise<unknown>;
     /** For answers that are not JSON (metrics) or need the raw response. */
     raw?: (req: Request, res: Response, ctx: ApiContext) => Promise<void>;

@@ -110,7 +110,7 @@ export const apiRoutes: RouteDef[] = [
         summary: 'A page of records with their sync state (search, sort, cursor or offset)',
         params: s.objectParam,
         query: s.recordsQuery,
-        response: list('Record', { nextCursor: { type: ['string', 'null'] }, limit: { type: 'integer' } }),
+        response: list('Record', { nextCursor: z.string().nullable(), limit: z.number().int() }),
         handler: async ({ actor, params, query }, ctx) => listRecords(ctx, actor, params.object, query)
     }),
     route({

@@ -14,8 +14,33 @@ export const objectParam = z.object({
 export const fieldParam = objectParam.extend({
     key: z.string().regex(/^[A-Za-z][A-Za-z0-9_.]{0,160}$/, 'expected a field key such as Account.Name')
 });
+const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+
+/** Salesforce's 3-character case-safe suffix of a 15-character id (one character per 5, a bit per capital). */
+export function idSuffix(id15: string): string {
+    let suffix = '';
+    for (let chunk = 0; chunk < 3; chunk++) {
+        let flags = 0;
+        for (let i = 0; i < 5; i++) {
+            const c = id15.charCodeAt(chunk * 5 + i);
+            if (c >= 65 && c <= 90) flags |= 1 << i;
+        }
+        suffix += SUFFIX_ALPHABET[flags];
+    }
+    return suffix;
+}
+
+/** A 15-character id, or an 18-character one whose last three characters are the suffix of the first fifteen. */
+export function isSalesforceId(id: string): boolean {
+    if (!/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(id)) return false;
+    return id.length === 15 || idSuffix(id.slice(0, 15)) === id.slice(15).toUpperCase();
+}
+
 export const recordParam = objectParam.extend({
-    id: z.string().regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, 'expected a 15 or 18 character Salesforce record id')
+    id: z
+        .string()
+        .regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, 'expected a 15 or 18 character Salesforce record id')
+        .refine(isSalesforceId, 'not a Salesforce record id: its last 3 characters do not match the first 15')
 });
 export const idParam = z.object({ id: z.string().min(1).max(64) });
 
@@ -51,7 +76,7 @@ export const conflictsQuery = pageQuery.extend({
     status: z.enum(['open', 'resolved']).optional(),
     object: z
         .string()
-        .regex(/^[A-Za-z][A-Za-z0-9_]*$/)
+        .regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'expected an object API name such as Account')
         .optional()
 });
 
@@ -82,7 +107,7 @@ export const fieldCreate = z.strictObject({
     editable: z.boolean(),
     salesforceField: z
         .string()
-        .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected a Salesforce field API name such as Amount or Health__c')
+        .regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'expected a Salesforce field API name such as Amount or Health__c')
         .nullable()
         .optional()
 });
@@ -92,7 +117,7 @@ export const fieldPatch = z
         displayName: displayName.optional(),
         salesforceField: z
             .string()
-            .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected a Salesforce field API name such as Amount or Health__c')
+            .regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'expected a Salesforce field API name such as Amount or Health__c')
             .nullable()
             .optional(),
         editable: z.boolean().optional()
@@ -112,7 +137,7 @@ export const recordPatch = z.strictObject({
 export const syncRequest = z.strictObject({
     objectApiName: z
         .string()
-        .regex(/^[A-Za-z][A-Za-z0-9_]*$/)
+        .regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'expected an object API name such as Account')
         .optional(),
     kind: z.enum(['incremental', 'full']).default('incremental')
 });

@@ -1,6 +1,7 @@
 /**
- * The Express application: request context and logging, metrics, bearer authentication, role checks, zod
- * validation, the routes, and the one error handler.
+ * The Express application: request context and logging, metrics, the edge's protections (security.ts: headers,
+ * malformed input, failed-token throttling, /metrics guard), bearer authentication, role checks, zod validation,
+ * the routes, and the one error handler.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createRepositories } from '../data';
@@ -12,6 +13,16 @@ import { buildOpenApi } from './openapi';
 import { opsRoutes } from './ops';
 import type { ApiContext, RouteDef } from './route';
 import { apiRoutes } from './routes';
+import {
+    failedTokenThrottle,
+    metricsGuard,
+    noStore,
+    securityHeaders,
+    wellFormedBody,
+    wellFormedPath,
+    wellFormedQuery,
+    type HttpSecurityOptions
+} from './security';
 
 /** Every route the server answers, for the OpenAPI document and tests. */
 export const allRoutes: RouteDef[] = [...apiRoutes, ...opsRoutes];
@@ -26,7 +37,8 @@ function parse<T>(
     where: string
 ): T {
     if (!schema) return undefined as T;
-    const result = schema.safeParse(value ?? {});
+    // No body at all is an empty object; a body of `null` (or any non-object) is the schema's to refuse.
+    const result = schema.safeParse(value === undefined ? {} : value);
     if (!result.success) throw fromZodError(result.error, where);
     return result.data;
 }
@@ -93,7 +105,12 @@ const openApiRoute: RouteDef = {
 export function createExpressApp(
     ctx: ApiContext,
     errors: ErrorHandler,
-    options: { api?: boolean; web?: { routes: RouteDef[]; router: express.Router } } = {}
+    options: {
+        api?: boolean;
+        web?: { routes: RouteDef[]; router: express.Router };
+        /** Throttling and /metrics settings (from the configuration). */
+        security?: HttpSecurityOptions;
+    } = {}
 ): express.Express {
     const app = express();
     app.disable('x-powered-by');
@@ -117,11 +134,20 @@ export function createExpressApp(
         });
         withLogContext({ requestId }, () => next());
     });
+    app.use(securityHeaders());
+    app.use(noStore);
+    app.use(wellFormedPath);
+    app.use(['/api', '/oauth', '/metrics'], failedTokenThrottle(options.security));
+    app.use(metricsGuard(options.security));
     app.use(express.json({ limit: '1mb', strict: false }));
+    // The OAuth start form posts its token form-encoded.
+    app.use('/oauth', express.urlencoded({ extended: false, limit: '4kb' }));
+    app.use(wellFormedBody);
+    app.use(wellFormedQuery);
 
     const web = options.api === false ? undefined : options.web;
     const routes = [...(options.api === false ? [] : apiRoutes), ...(web?.routes ?? []), ...opsRoutes];
-    const openapi = buildOpenApi([openApiRoute, ...allRoutes], API_VERSION);
+    const openapi = buildOpenApi([openApiRoute, ...routes], API_VERSION);
     mount(app, { ...openApiRoute, handler: async () => openapi }, ctx);
     for (const def of routes) mount(app, def, ctx);
     if (web) app.use(web.router);

@@ -83,6 +83,11 @@ export class OrgConfigError extends Error {
     override readonly name = 'OrgConfigError';
 }
 
+/** Raised when the OAuth callback's sign-in is not the org or user the tenant expects (nothing is stored). */
+export class SignInRefusedError extends Error {
+    override readonly name = 'SignInRefusedError';
+}
+
 /** An authenticated connection of one org. */
 export interface OrgConnection {
     org: SalesforceOrg;
@@ -161,7 +166,7 @@ export class SalesforceConnectionFactory {
             throw new OrgConfigError(
                 'Salesforce returned no refresh token: give the connected app the refresh_token scope'
             );
-        const { organizationId, userId } = await this.checkOrg(org, res);
+        const { organizationId, userId } = await this.checkSignIn(org, res);
         const refreshTokenEnc = this.options.hooks.encrypt(res.refresh_token);
         await this.options.hooks.onRefreshToken(org.id, refreshTokenEnc);
         const updated: SalesforceOrg = {
@@ -302,6 +307,34 @@ export class SalesforceConnectionFactory {
                 conn.instanceUrl = 'http://org-mismatch.invalid';
             });
         });
+    }
+
+    /**
+     * The OAuth callback's sign-in must be the one the tenant expects: its org (`sf_org_id`, once known) and its
+     * integration user (`username`, when set). Anything else is refused before a token is kept, the tokens are
+     * revoked, and the org's status is left alone (a wrong sign-in is not a refreshed sandbox).
+     */
+    private async checkSignIn(
+        org: SalesforceOrg,
+        res: TokenResponse
+    ): Promise<{ organizationId: string; userId: string }> {
+        const ids = parseIdentityUrl(res.id);
+        let refusal: string | null = null;
+        if (org.sfOrgId && !sameOrgId(org.sfOrgId, ids.organizationId)) {
+            refusal = `The sign-in was to Salesforce org ${ids.organizationId}, but this Statisfy org is connected to ${org.sfOrgId}. Sign in to that org.`;
+        } else if (org.username) {
+            const identity = await fetch(res.id, { headers: { Authorization: `Bearer ${res.access_token}` } });
+            const who = identity.ok ? ((await identity.json()) as { username?: string }).username : undefined;
+            if (!who || who.toLowerCase() !== org.username.toLowerCase()) {
+                refusal = `Signed in as ${who ?? 'an unknown user'}, but this Statisfy org connects as ${org.username}. Sign in as that user.`;
+            }
+        }
+        if (refusal) {
+            const oauth2 = this.oauth2(org);
+            await oauth2.revokeToken(res.refresh_token ?? res.access_token).catch(() => undefined);
+            throw new SignInRefusedError(refusal);
+        }
+        return ids;
     }
 
     private async checkOrg(

@@ -5,6 +5,7 @@
 import type express from 'express';
 import type { DataSource } from 'typeorm';
 import type { RouteDef } from '../api/route';
+import type { SecretBox } from '../lib/crypto';
 import type { Logger } from '../lib/logger';
 import { LiveHub } from './live';
 import { oauthRoutes } from './oauth';
@@ -25,8 +26,13 @@ export interface WebApp {
     close(): void;
 }
 
-/** Builds the web app's pieces. */
-export function createWebApp(deps: { dataSource: DataSource; logger: Logger }): WebApp {
+/** Builds the web app's pieces; `secretBox` seals the OAuth state. */
+export function createWebApp(deps: { dataSource: DataSource; logger: Logger; secretBox: SecretBox }): WebApp {
     const hub = new LiveHub(deps.dataSource, deps.logger);
-    return { routes: [...webRoutes(hub), ...oauthRoutes()], router: webAppRouter(), hub, close: () => hub.close() };
+    return {
+        routes: [...webRoutes(hub), ...oauthRoutes({ secretBox: deps.secretBox })],
+        router: webAppRouter(),
+        hub,
+        close: () => hub.close()
+    };
 }

@@ -8,7 +8,8 @@
  * conflicts and runs.
  *
  * Events: `record` `{objectApiName, ids}` when records changed; `sync` `{}` when edits, conflicts or runs changed;
- * `ready` once on connect. A comment line every 15 s keeps proxies from closing the stream.
+ * `ready` once on connect; `revoked` just before the stream is closed because its token was revoked (each poll
+ * checks the tokens of the org's open streams). A comment line every 15 s keeps proxies from closing the stream.
  */
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
@@ -20,7 +21,8 @@ const OVERLAP_MS = 3000;
 const HEARTBEAT_MS = 15000;
 
 interface OrgPoller {
-    clients: Set<Response>;
+    /** Open streams and the API token each was opened with. */
+    clients: Map<Response, string>;
     timer: NodeJS.Timeout | null;
     since: Date;
     seen: Map<string, number>;
@@ -46,15 +48,18 @@ export class LiveHub {
         return n;
     }
 
-    /** Turns `res` into an event stream of the org's changes until the client goes away or the hub closes. */
-    attach(orgId: string, res: Response): void {
+    /**
+     * Turns `res` into an event stream of the org's changes until the client goes away, its token `tokenId` stops
+     * being valid, or the hub closes.
+     */
+    attach(orgId: string, res: Response, tokenId: string): void {
         if (this.closed) {
             res.status(503).json({ error: { code: 'SHUTTING_DOWN', message: 'The companion is stopping' } });
             return;
         }
         res.status(200);
         res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-        res.setHeader('Cache-Control', 'no-cache, no-transform');
+        res.setHeader('Cache-Control', 'no-store, no-transform');
         res.setHeader('Connection', 'keep-alive');
         res.setHeader('X-Accel-Buffering', 'no');
         res.flushHeaders();
@@ -62,7 +67,7 @@ export class LiveHub {
         let poller = this.orgs.get(orgId);
         if (!poller) {
             poller = {
-                clients: new Set(),
+                clients: new Map(),
                 timer: null,
                 since: new Date(Date.now() - OVERLAP_MS),
                 seen: new Map(),
@@ -71,7 +76,7 @@ export class LiveHub {
             };
             this.orgs.set(orgId, poller);
         }
-        poller.clients.add(res);
+        poller.clients.set(res, tokenId);
         const heartbeat = setInterval(() => res.write(`: keep-alive\n\n`), HEARTBEAT_MS);
         heartbeat.unref();
         res.on('close', () => {
@@ -92,7 +97,7 @@ export class LiveHub {
         this.closed = true;
         for (const p of this.orgs.values()) {
             if (p.timer) clearTimeout(p.timer);
-            for (const res of p.clients) res.end();
+            for (const res of p.clients.keys()) res.end();
         }
         this.orgs.clear();
     }
@@ -115,11 +120,30 @@ export class LiveHub {
 
     private broadcast(poller: OrgPoller, event: string, data: unknown): void {
         const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-        for (const res of poller.clients) res.write(frame);
+        for (const res of poller.clients.keys()) res.write(frame);
+    }
+
+    /** Ends the streams whose token was revoked (or deleted) since they opened. */
+    private async closeRevoked(poller: OrgPoller): Promise<void> {
+        const tokenIds = [...new Set(poller.clients.values())];
+        if (tokenIds.length === 0) return;
+        const active: { id: string }[] = await this.dataSource.query(
+            `SELECT id FROM api_tokens WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL`,
+            [tokenIds]
+        );
+        const valid = new Set(active.map((r) => r.id));
+        for (const [res, tokenId] of poller.clients) {
+            if (valid.has(tokenId)) continue;
+            res.write(`event: revoked\ndata: {}\n\n`);
+            res.end();
+            poller.clients.delete(res);
+        }
     }
 
     private async poll(orgId: string, poller: OrgPoller): Promise<void> {
         if (!this.dataSource.isInitialized) return;
+        await this.closeRevoked(poller);
+        if (poller.clients.size === 0) return;
         const changed: { object_api_name: string; sf_id: string; updated_at: Date }[] = await this.dataSource.query(
             `SELECT object_api_name, sf_id, updated_at FROM records
              WHERE org_id = $1 AND updated_at > $2 ORDER BY updated_at LIMIT 2000`,

@@ -9,12 +9,14 @@
  *   Statisfy;
  * - `POST /api/v1/sync/errors/:id/discard`: give up a failed edit and keep the Statisfy value in Statisfy only;
  * - `GET /api/v1/objects/:object/salesforce-fields`: the org's fields of an object (describe: label, type,
- *   updateable, length, precision and scale, required, picklist values), for the field editor and the record page.
+ *   updateable, length, precision and scale, required, picklist values, lookup targets), for the field editor and
+ *   the record page.
  *
  * A failed edit given up (keep-salesforce or discard) becomes `superseded` (never sent) and is audited.
  */
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
+import { list, ref } from '../api/responses';
 import { route, type RouteDef } from '../api/route';
 import { createRepositories, inTransaction, notifyOnCommit, NOTIFY_CHANNELS } from '../data';
 import { rows } from '../data/rows';
@@ -28,12 +30,18 @@ const objectParam = z.object({
         .string()
         .regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'expected an object API name such as Account or Success_Plan__c')
 });
-const editParam = z.object({ id: z.string().regex(/^\d{1,19}$/, 'expected the id of a failed edit') });
+const editParam = z.object({
+    id: z
+        .string()
+        .regex(/^\d{1,19}$/, 'expected the id of a failed edit')
+        .refine(
+            (id) => !/^\d+$/.test(id) || BigInt(id) <= 9223372036854775807n,
+            'expected the id of a failed edit (a 64-bit number)'
+        )
+});
 const runsQuery = z.strictObject({
     limit: z.coerce.number({ message: 'expected a number' }).int().min(1).max(100).default(20)
 });
-
-const obj = (properties: Record<string, unknown>) => ({ type: 'object', properties });
 
 /**
  * Gives up a failed edit (it is never sent): with `keepSalesforce` the record's Statisfy value goes back to the last
@@ -83,6 +91,7 @@ interface DescribedField {
     length?: number;
     precision?: number;
     scale?: number;
+    referenceTo?: string[];
     picklistValues?: { value: string; label?: string; active?: boolean }[];
 }
 
@@ -104,7 +113,7 @@ export function webRoutes(hub: LiveHub): RouteDef[] {
                 const identity = await authenticate(createRepositories(ctx.dataSource.manager), match[1]);
                 if (!identity) throw unauthorized('Unknown or revoked API token');
                 if (!hasRole(identity.role, 'viewer')) throw forbidden('This needs the viewer role');
-                hub.attach(identity.orgId, res);
+                hub.attach(identity.orgId, res, identity.id);
             }
         }),
         route({
@@ -114,7 +123,7 @@ export function webRoutes(hub: LiveHub): RouteDef[] {
             tag: 'Sync',
             summary: 'Recent sync runs (import, reconcile, flush, inbound), newest first',
             query: runsQuery,
-            response: obj({ items: { type: 'array', items: { type: 'object' } } }),
+            response: list('SyncRun'),
             handler: async ({ actor, query }, ctx) => {
                 const runs = await createRepositories(ctx.dataSource.manager).syncRuns.list(actor.orgId, query.limit);
                 return {
@@ -142,7 +151,7 @@ export function webRoutes(hub: LiveHub): RouteDef[] {
             description: 'Only the latest edit of its record and field can be retried (409 otherwise).',
             params: editParam,
             status: 202,
-            response: obj({ editId: { type: 'string' }, status: { type: 'string' } }),
+            response: ref('EditRetry'),
             handler: async ({ actor, params }, ctx) =>
                 inTransaction(ctx.dataSource, async (repos, manager) => {
                     const edit = await repos.pendingEdits.get(actor.orgId, params.id);
@@ -179,7 +188,7 @@ export function webRoutes(hub: LiveHub): RouteDef[] {
             description:
                 'The edit is never sent. Only the latest edit of its record and field (409 otherwise). Audited.',
             params: editParam,
-            response: obj({ editId: { type: 'string' }, status: { type: 'string' }, field: { type: 'string' } }),
+            response: ref('EditGivenUp'),
             handler: async ({ actor, params }, ctx) => giveUpFailedEdit(ctx.dataSource, actor, params.id, true)
         }),
         route({
@@ -191,7 +200,7 @@ export function webRoutes(hub: LiveHub): RouteDef[] {
             description:
                 'The edit is never sent. Only the latest edit of its record and field (409 otherwise). Audited.',
             params: editParam,
-            response: obj({ editId: { type: 'string' }, status: { type: 'string' }, field: { type: 'string' } }),
+            response: ref('EditGivenUp'),
             handler: async ({ actor, params }, ctx) => giveUpFailedEdit(ctx.dataSource, actor, params.id, false)
         }),
         route({
@@ -201,7 +210,7 @@ export function webRoutes(hub: LiveHub): RouteDef[] {
             tag: 'Fields',
             summary: 'The org\'s fields of an object (describe), for the field editor\'s "Field available in the CRM"',
             params: objectParam,
-            response: obj({ items: { type: 'array', items: { type: 'object' } } }),
+            response: list('SalesforceField'),
             handler: async ({ actor, params }, ctx) => {
                 if (!ctx.schema) {
                     throw unavailable('SCHEMA_UNAVAILABLE', 'No Salesforce connection is configured');
@@ -220,6 +229,7 @@ export function webRoutes(hub: LiveHub): RouteDef[] {
                             length: f.length || null,
                             precision: f.precision || null,
                             scale: f.scale ?? null,
+                            referenceTo: f.referenceTo?.length ? f.referenceTo : null,
                             picklistValues: f.picklistValues
                                 ? f.picklistValues
                                       .filter((p) => p.active !== false)

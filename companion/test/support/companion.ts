@@ -37,6 +37,8 @@ export async function startTestCompanion(
         ENCRYPTION_KEY: randomBytes(32).toString('hex'),
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
         DB_POOL_SIZE: '5',
+        // Suites send hundreds of bad tokens on purpose; the throttle's own test sets a low limit.
+        AUTH_FAILURE_LIMIT: '100000',
         ...options.env
     });
     const companion = createCompanion(config, options.deps);

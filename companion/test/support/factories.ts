@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Repositories } from '../../src/data';
 import type { FieldMappingInput, Json, Org, SyncObject } from '../../src/data';
+import { idSuffix } from '../../src/api/schemas';
 import { issueToken } from '../../src/domain/tenants';
 
 /** An org and one token per role. */
@@ -15,14 +16,15 @@ export interface SeededOrg {
 
 let counter = 0;
 
-/** A Salesforce-shaped 18-character id with a key prefix (`001` Account, `a01` custom). */
+/** A valid 18-character Salesforce id (case-safe suffix included) with a key prefix (`001` Account, `a01` custom). */
 export function sfId(prefix = '001'): string {
     counter++;
     const body = `${Date.now().toString(36)}${counter.toString(36)}${randomBytes(6).toString('hex')}`.replace(
         /[^a-zA-Z0-9]/g,
         ''
     );
-    return `${prefix}${body}`.slice(0, 18).padEnd(18, 'A');
+    const id15 = `${prefix}${body}`.slice(0, 15).padEnd(15, '0');
+    return id15 + idSuffix(id15);
 }
 
 /** Creates an org with admin, editor and viewer tokens. */

@@ -56,6 +56,6 @@ export class FixedSchemaProvider implements OrgSchemaProvider {
     async describe(orgId: string, objectApiName: string): Promise<ObjectSchema | null> {
         this.calls.push({ orgId, objectApiName });
         if (this.unreachable) throw this.unreachable;
-        return DESCRIBES[objectApiName] ?? null;
+        return Object.hasOwn(DESCRIBES, objectApiName) ? DESCRIBES[objectApiName] : null;
     }
 }

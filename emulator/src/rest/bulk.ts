@@ -7,6 +7,7 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Org } from '../org';
+import { parseSoql, type SoqlQuery } from '../soql';
 import { to18 } from '../store/ids';
 import { DmlError, formatDateTime, type Rec } from '../store/store';
 import { errorReply, type Call, type Reply } from './reply';
@@ -476,6 +477,11 @@ export class BulkApi {
         if (typeof b.query !== 'string' || !b.query.trim())
             return errorReply(400, 'INVALIDJOB', "InvalidJob : Job must specify 'query'");
         // Errors in the query are reported when the job is created, as Salesforce does.
+        const refused = bulkQueryRefusal(parseSoql(b.query), (o, f) => {
+            const obj = this.org.schema.get(o);
+            return obj ? this.org.schema.getField(obj, f)?.type : undefined;
+        });
+        if (refused) return errorReply(400, 'INVALIDJOB', `InvalidJob : ${refused}`);
         const result = this.org.query(b.query, b.operation === 'queryAll', call.version);
         const { columns, rows } = flatten(result.records);
         const now = this.now();
@@ -507,6 +513,26 @@ export class BulkApi {
         const m = /^\s*select\s+(.*?)\s+from\s/is.exec(soql);
         return m ? m[1].split(',').map((s) => s.trim()) : [];
     }
+}
+
+/**
+ * What Bulk API 2.0 query jobs refuse that REST queries accept (Salesforce documents: aggregate functions
+ * such as COUNT(), OFFSET, parent-to-child relationship subqueries, compound address fields; GROUP BY and TYPEOF the SOQL engine
+ * already refuses), or null.
+ */
+export function bulkQueryRefusal(
+    q: SoqlQuery,
+    typeOf: (objectName: string, field: string) => string | undefined
+): string | null {
+    if (q.select.some((i) => i.kind === 'count'))
+        return 'Aggregate functions such as COUNT() are not supported by Bulk API 2.0 query jobs';
+    if (q.offset !== null) return 'OFFSET is not supported by Bulk API 2.0 query jobs';
+    if (q.select.some((i) => i.kind === 'subquery'))
+        return 'Parent-to-child relationship subqueries are not supported by Bulk API 2.0 query jobs';
+    for (const i of q.select)
+        if (i.kind === 'field' && i.path.parts.length === 1 && typeOf(q.from.name, i.path.parts[0]) === 'address')
+            return `Compound address fields are not supported by Bulk API 2.0 query jobs: ${i.path.parts[0]}`;
+    return null;
 }
 
 /** REST records → CSV columns (relationship fields as `Account.Name`) and rows. */

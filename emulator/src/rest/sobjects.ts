@@ -154,7 +154,18 @@ function byExternalId(org: Org, call: Call, o: ObjectSchema, field: string, valu
     if (!f || !(f.externalId || f.idLookup))
         return errorReply(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${field}`);
     if (call.method === 'PATCH') {
-        const r = dml(org, call, (tx) => org.store.upsert(tx, o.name, f.name, value, (call.body ?? {}) as Rec));
+        let r: { id: string; created: boolean };
+        try {
+            r = dml(org, call, (tx) => org.store.upsert(tx, o.name, f.name, value, (call.body ?? {}) as Rec));
+        } catch (e) {
+            // Several records match: 300 with the matching records' URLs, as for a GET by external id.
+            if (e instanceof DmlError && e.statusCode === 'MULTIPLE_CHOICES')
+                return {
+                    status: 300,
+                    body: e.fields.map((i) => `/services/data/v${call.version}/sobjects/${o.name}/${i}`)
+                };
+            throw e;
+        }
         return {
             status: r.created ? 201 : 200,
             body: { id: r.id, success: true, errors: [], created: r.created },

@@ -39,6 +39,8 @@ export interface FieldDef {
     derived?: string;
     /** Name of the child relationship on the referenced object (describe `childRelationships`). */
     childRelationshipName?: string;
+    /** The compound field this one is a component of (`BillingStreet` → `BillingAddress`). */
+    compoundFieldName?: string;
 }
 
 /** Compact object definition used by the fixtures and the control API. */
@@ -61,6 +63,7 @@ export interface FieldExtra {
     displayFormat?: string;
     derived?: string;
     childRelationshipName?: string;
+    compoundFieldName?: string;
 }
 
 const TEXT_TYPES = new Set<FieldType>(['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'multipicklist']);
@@ -91,7 +94,8 @@ const SOAP_TYPE: Record<FieldType, string> = {
     percent: 'xsd:double',
     int: 'xsd:int',
     date: 'xsd:date',
-    datetime: 'xsd:dateTime'
+    datetime: 'xsd:dateTime',
+    address: 'urn:address'
 };
 const FIELD_TYPES = new Set(Object.keys(SOAP_TYPE));
 
@@ -140,8 +144,8 @@ export function buildField(def: FieldDef, customDefault: boolean): FieldSchema {
         unique: def.unique ?? false,
         idLookup: def.idLookup ?? (def.externalId === true || type === 'id'),
         nameField: def.nameField ?? false,
-        filterable: type !== 'textarea' || length <= 255,
-        sortable: type !== 'textarea' && type !== 'multipicklist',
+        filterable: type !== 'address' && (type !== 'textarea' || length <= 255),
+        sortable: type !== 'textarea' && type !== 'multipicklist' && type !== 'address',
         required: !nillable && createable && !(defaultedOnCreate || defaultValue !== null),
         picklistValues: values,
         restrictedPicklist: def.restricted ?? false,
@@ -169,8 +173,8 @@ function systemFields(owned: boolean, isEvent: boolean): FieldSchema[] {
                     ...ro
                 },
                 false
-            ),
-            buildField({ name: 'EventUuid', label: 'Event UUID', type: 'string', length: 36, ...ro }, false)
+            )
+            // EventUuid is in the delivered event's header, not a field of the event's describe.
         ];
     }
     const fields = [
@@ -328,11 +332,12 @@ export class SchemaRegistry {
             if (fieldIndex.has(f.name.toLowerCase())) throw new Error(`object ${def.name}: duplicate field ${f.name}`);
             fields.set(f.name, f);
             fieldIndex.set(f.name.toLowerCase(), f);
-            if (d && (d.displayFormat || d.derived || d.childRelationshipName))
+            if (d && (d.displayFormat || d.derived || d.childRelationshipName || d.compoundFieldName))
                 fieldExtras.set(f.name, {
                     displayFormat: d.displayFormat,
                     derived: d.derived,
-                    childRelationshipName: d.childRelationshipName
+                    childRelationshipName: d.childRelationshipName,
+                    compoundFieldName: d.compoundFieldName
                 });
         };
         const sys = systemFields(owned, isEvent);

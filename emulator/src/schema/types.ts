@@ -6,6 +6,8 @@
 /** Field types as Salesforce's describe reports them. */
 export type FieldType =
     | 'id'
+    /** A compound address (BillingAddress): read-only, computed from its components. */
+    | 'address'
     | 'string'
     | 'textarea'
     | 'boolean'

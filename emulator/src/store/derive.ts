@@ -1,5 +1,5 @@
 /**
- * Values Salesforce computes on save: person full names, and Opportunity's stage facts (IsClosed,
+ * Values Salesforce computes on save: person full names, compound addresses, and Opportunity's stage facts (IsClosed,
  * IsWon, ForecastCategory, Probability, ExpectedRevenue) and fiscal period.
  */
 import type { SchemaRegistry } from '../schema/registry';
@@ -19,10 +19,12 @@ const STAGES: Record<string, { p: number; closed: boolean; won: boolean; fc: str
     'Closed Lost': { p: 0, closed: true, won: false, fc: 'Omitted', fcn: 'Omitted' }
 };
 
-/** Values Salesforce computes: full names, Opportunity stage facts, fiscal period. */
+/** Values Salesforce computes: full names, compound addresses, Opportunity stage facts, fiscal period. */
 export function deriveFields(schema: SchemaRegistry, obj: ObjectSchema, rec: Rec, old: Rec | null): void {
     for (const f of obj.fields.values()) {
-        if (schema.fieldExtra(obj, f.name)?.derived === 'fullName')
+        const derived = schema.fieldExtra(obj, f.name)?.derived;
+        if (derived === 'address') rec[f.name] = compoundAddress(rec, f.name);
+        if (derived === 'fullName')
             rec[f.name] =
                 [rec.FirstName, rec.LastName].filter((x) => x !== null && x !== undefined && x !== '').join(' ') ||
                 null;
@@ -48,4 +50,22 @@ export function deriveFields(schema: SchemaRegistry, obj: ObjectSchema, rec: Rec
             rec.FiscalQuarter = Math.floor((Number(rec.CloseDate.slice(5, 7)) - 1) / 3) + 1;
         }
     }
+}
+
+/** `BillingAddress` from `BillingStreet` … `BillingCountry` (null when all are blank), in Salesforce's key order. */
+function compoundAddress(rec: Rec, name: string): Rec | null {
+    const p = name.slice(0, -'Address'.length);
+    const v = (k: string) => (rec[p + k] ?? null) as unknown;
+    const parts = ['Street', 'City', 'State', 'PostalCode', 'Country'].map(v);
+    if (parts.every((x) => x === null)) return null;
+    return {
+        city: v('City'),
+        country: v('Country'),
+        geocodeAccuracy: null,
+        latitude: null,
+        longitude: null,
+        postalCode: v('PostalCode'),
+        state: v('State'),
+        street: v('Street')
+    };
 }

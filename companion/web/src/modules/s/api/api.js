@@ -86,7 +86,7 @@ export function items(answer, key) {
     if (Array.isArray(answer)) return answer;
     if (!answer) return [];
     if (key && Array.isArray(answer[key])) return answer[key];
-    for (const k of ['items', 'data', 'records', 'objects', 'fields', 'errors', 'conflicts', 'runs']) {
+    for (const k of ['items', 'data', 'records', 'objects', 'fields', 'errors', 'conflicts', 'runs', 'history']) {
         if (Array.isArray(answer[k])) return answer[k];
     }
     return [];
@@ -119,6 +119,17 @@ export const client = {
     syncRuns: async () => items(await request('GET', '/sync/runs?limit=10'), 'runs'),
     syncErrors: async () => items(await request('GET', '/sync/errors?limit=50'), 'errors'),
     retryError: (editId) => request('POST', `/sync/errors/${enc(editId)}/retry`, {}),
+    keepSalesforce: (editId) => request('POST', `/sync/errors/${enc(editId)}/keep-salesforce`, {}),
+    discardEdit: (editId) => request('POST', `/sync/errors/${enc(editId)}/discard`, {}),
+    /** A record's field history, or null when the companion answers 404 (no history route in this version). */
+    history: async (object, id) => {
+        try {
+            return items(await request('GET', `/objects/${enc(object)}/records/${enc(id)}/history`), 'history');
+        } catch (e) {
+            if (e.status === 404) return null;
+            throw e;
+        }
+    },
     conflicts: async () => items(await request('GET', '/conflicts?status=open&limit=50'), 'conflicts'),
     resolveConflict: (id, resolution) => request('POST', `/conflicts/${enc(id)}/resolve`, { resolution }),
     me: (token) => request('GET', '/sync/status', undefined, token)

@@ -6,18 +6,21 @@ import { objectLabel } from 's/format';
 const STANDARD_ORDER = ['Account', 'Opportunity', 'Contact'];
 
 /**
- * The Statisfy web app shell: sign-in, the app's navigation (record pages, Sync, Settings → Object Manager),
- * hash routes, toasts and the live event stream.
+ * The Statisfy web app shell: sign-in, the app's navigation (tabs at 48em and wider, a menu below), hash routes,
+ * toasts and the live event stream.
  *
- * Routes: #/records/<Object>, #/sync, #/settings/object-manager, #/settings/object-manager/<Object>.
+ * Routes: #/records/<Object>, #/records/<Object>/<id> (record page), #/sync, #/settings/object-manager,
+ * #/settings/object-manager/<Object>; anything else, or an object this org does not sync, is a not-found page.
  */
 export default class App extends LightningElement {
     static renderMode = 'light';
     token = getToken();
     route = { page: 'records', object: 'Account' };
     objects = [];
+    objectsLoaded = false;
     liveState = 'closed';
     navError = '';
+    menuOpen = false;
 
     connectedCallback() {
         this.offToken = onTokenChange((token) => {
@@ -49,32 +52,88 @@ export default class App extends LightningElement {
     async loadObjects() {
         try {
             this.objects = await client.objects();
+            this.objectsLoaded = true;
             this.navError = '';
         } catch (e) {
             this.navError = e.message;
         }
+        this.updateTitle();
+    }
+
+    handleNavRetry() {
+        this.loadObjects();
     }
 
     readRoute() {
-        const parts = window.location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
-        if (parts[0] === 'sync') this.route = { page: 'sync' };
-        else if (parts[0] === 'settings') this.route = { page: 'settings', object: parts[2] || null };
-        else this.route = { page: 'records', object: parts[1] || 'Account' };
-        const title = this.pageTitle;
-        document.title = title ? `${title} | Statisfy` : 'Statisfy';
+        let parts;
+        try {
+            parts = window.location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+        } catch (e) {
+            parts = ['?'];
+        }
+        const [first, second, third] = parts;
+        if (parts.length === 0) this.route = { page: 'records', object: 'Account' };
+        else if (first === 'sync' && parts.length === 1) this.route = { page: 'sync' };
+        else if (first === 'settings' && parts.length === 1) this.route = { page: 'settings', object: null };
+        else if (first === 'settings' && second === 'object-manager' && parts.length <= 3)
+            this.route = { page: 'settings', object: third || null };
+        else if (first === 'records' && second && parts.length <= 3)
+            this.route = { page: third ? 'record' : 'records', object: second, recordId: third || null };
+        else this.route = { page: 'missing', path: window.location.hash };
+        this.menuOpen = false;
+        this.updateTitle();
         // Move focus to the main region for keyboard and screen reader users after a route change.
         const main = this.querySelector('main');
         if (main && this.hashMoved) main.focus();
         this.hashMoved = true;
     }
 
+    updateTitle() {
+        const title = this.pageTitle;
+        document.title = title ? `${title} | Statisfy` : 'Statisfy';
+    }
+
     get pageTitle() {
         if (!this.token) return 'Sign in';
         if (this.route.page === 'sync') return 'Sync';
+        if (this.route.page === 'missing' || this.objectMissing) return 'Not found';
         if (this.route.page === 'settings')
             return this.route.object ? `Object Manager: ${this.route.object}` : 'Object Manager';
         const o = this.objects.find((x) => x.objectApiName === this.route.object);
-        return o ? objectLabel(o) : this.route.object;
+        const label = o ? objectLabel(o) : this.route.object;
+        return this.route.page === 'record' ? `${label}: ${this.route.recordId}` : label;
+    }
+
+    /** True once the objects are known and the route names one this org does not sync. */
+    get objectMissing() {
+        if (!this.objectsLoaded || !this.route.object) return false;
+        return !this.objects.some((o) => o.objectApiName === this.route.object);
+    }
+
+    get isMissing() {
+        return this.route.page === 'missing' || this.objectMissing;
+    }
+
+    get missingWhat() {
+        return this.route.page === 'missing' ? 'Page' : `Object ${this.route.object}`;
+    }
+
+    get missingDetail() {
+        return this.route.page === 'missing'
+            ? `Statisfy has no page at ${this.route.path}.`
+            : `${this.route.object} is not synced in this org. Synced objects are listed in Settings → Object Manager.`;
+    }
+
+    get waitingForObjects() {
+        return !this.objectsLoaded && !!this.route.object && !this.navError;
+    }
+
+    get menuExpanded() {
+        return this.menuOpen ? 'true' : 'false';
+    }
+
+    handleMenu() {
+        this.menuOpen = !this.menuOpen;
     }
 
     get signedIn() {
@@ -85,8 +144,20 @@ export default class App extends LightningElement {
         return this.signedIn ? 'statisfy-main slds-p-around_medium' : 'statisfy-signin-page';
     }
 
+    get ready() {
+        return !this.isMissing && !this.waitingForObjects;
+    }
+
     get isRecords() {
-        return this.route.page === 'records';
+        return this.ready && this.route.page === 'records';
+    }
+
+    get isRecord() {
+        return this.ready && this.route.page === 'record';
+    }
+
+    get inRecords() {
+        return this.route.page === 'records' || this.route.page === 'record';
     }
 
     get isSync() {
@@ -94,7 +165,11 @@ export default class App extends LightningElement {
     }
 
     get isSettings() {
-        return this.route.page === 'settings';
+        return this.ready && this.route.page === 'settings';
+    }
+
+    get currentRecordId() {
+        return this.route.recordId;
     }
 
     get isObjectList() {
@@ -124,13 +199,20 @@ export default class App extends LightningElement {
             key: `records-${o.objectApiName}`,
             label: objectLabel(o),
             href: `#/records/${encodeURIComponent(o.objectApiName)}`,
-            active: this.isRecords && this.route.object === o.objectApiName
+            active: this.inRecords && this.route.object === o.objectApiName
         }));
         list.push({ key: 'sync', label: 'Sync', href: '#/sync', active: this.isSync });
-        list.push({ key: 'settings', label: 'Settings', href: '#/settings/object-manager', active: this.isSettings });
+        list.push({
+            key: 'settings',
+            label: 'Settings',
+            href: '#/settings/object-manager',
+            active: this.route.page === 'settings'
+        });
         return list.map((t) => ({
             ...t,
             itemClass: `slds-context-bar__item${t.active ? ' slds-is-active' : ''}`,
+            menuClass: `slds-nav-vertical__item${t.active ? ' slds-is-active' : ''}`,
+            menuKey: `menu-${t.key}`,
             ariaCurrent: t.active ? 'page' : null
         }));
     }

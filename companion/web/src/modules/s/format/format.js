@@ -96,3 +96,35 @@ export function toInput(value, type) {
     }
     return String(value);
 }
+
+/** Salesforce's own label of a field type (describe types and the types of Statisfy fields), e.g. "Lookup". */
+export function typeLabel(type) {
+    const t = String(type || '').toLowerCase();
+    return (
+        {
+            text: 'Text',
+            string: 'Text',
+            textarea: 'Text Area',
+            email: 'Email',
+            phone: 'Phone',
+            url: 'URL',
+            number: 'Number',
+            double: 'Number',
+            int: 'Number',
+            long: 'Number',
+            currency: 'Currency',
+            percent: 'Percent',
+            date: 'Date',
+            datetime: 'Date/Time',
+            time: 'Time',
+            boolean: 'Checkbox',
+            checkbox: 'Checkbox',
+            picklist: 'Picklist',
+            multipicklist: 'Picklist (Multi-Select)',
+            reference: 'Lookup',
+            id: 'Record ID',
+            combobox: 'Picklist (editable)',
+            encryptedstring: 'Text (Encrypted)'
+        }[t] || type
+    );
+}

@@ -1,33 +1,52 @@
 import { LightningElement, api } from 'lwc';
+import { CONFLICT_POLICIES, CONFLICT_POLICY_INFO, writebackReasons } from 'contracts/sync-rules';
 import { client } from 's/api';
-import { formatAgo, objectLabel } from 's/format';
+import { formatAgo, objectLabel, typeLabel } from 's/format';
 
 /**
- * One object in Settings → Object Manager: its Statisfy fields and Salesforce fields, each with whether it pushes
- * to Salesforce and, if not, why (the companion's reason). "Edit" opens the field editor; "New field" creates a
- * Statisfy field. For a custom object the "Sync to Salesforce" switch sits in the header.
+ * One object in Settings → Object Manager: its sync settings (the "Sync to Salesforce" switch, s/syncSwitch, and
+ * the conflict policy with what each policy means), then its Statisfy fields and Salesforce fields by display name,
+ * each with whether it pushes to Salesforce and, if not, every rule that keeps it back. "Edit" opens the field
+ * editor; "New field" creates a Statisfy field. Loading shows placeholders; a failed load an error with "Try again".
  */
 export default class ObjectFields extends LightningElement {
     static renderMode = 'light';
-    @api objectApiName;
+    _object;
     object = null;
     fields = [];
     loading = true;
     error = '';
     editing = null;
     creating = false;
-    switching = false;
+    savingPolicy = false;
+
+    /** The object shown; another one (a new route) loads its fields. */
+    @api
+    get objectApiName() {
+        return this._object;
+    }
+    set objectApiName(value) {
+        const changed = value !== this._object;
+        this._object = value;
+        if (changed && this.isConnected) {
+            this.editing = null;
+            this.creating = false;
+            this.load();
+        }
+    }
 
     connectedCallback() {
         this.load();
     }
 
     async load() {
+        this.loading = true;
+        this.error = '';
         try {
             const [objects, fields] = await Promise.all([client.objects(), client.fields(this.objectApiName)]);
             this.object = objects.find((o) => o.objectApiName === this.objectApiName) || null;
             this.fields = fields;
-            this.error = this.object ? '' : `Object ${this.objectApiName} is not synced in this org`;
+            if (!this.object) this.error = `Object ${this.objectApiName} is not synced in this org`;
         } catch (e) {
             this.error = e.message;
         } finally {
@@ -35,40 +54,73 @@ export default class ObjectFields extends LightningElement {
         }
     }
 
-    get label() {
-        return this.object ? objectLabel(this.object) : this.objectApiName;
+    handleRetry() {
+        this.load();
     }
 
-    get isCustom() {
-        return !!this.object && this.object.kind === 'custom';
+    get loaded() {
+        return !this.loading && !this.error && !!this.object;
+    }
+
+    get label() {
+        return this.object ? objectLabel(this.object) : this.objectApiName;
     }
 
     get syncOn() {
         return !!this.object && this.object.syncToSalesforce;
     }
 
+    get summary() {
+        if (this.loading) return `${this.objectApiName} · loading fields…`;
+        if (!this.object) return this.objectApiName;
+        return `${this.objectApiName} · ${this.fields.length} fields · ${this.pushCount} push to Salesforce`;
+    }
+
     get syncSummary() {
         if (!this.object) return '';
         return this.object.syncToSalesforce
-            ? 'Edits of Editable fields with a Salesforce field flow back to Salesforce on the next sync.'
-            : 'Sync to Salesforce is off: edits made in Statisfy stay in Statisfy.';
+            ? 'On: edits of Editable fields with a Salesforce field flow back to Salesforce on the next sync.'
+            : 'Off: edits made in Statisfy stay in Statisfy.';
+    }
+
+    get policyOptions() {
+        const current = this.object ? this.object.conflictPolicy : null;
+        return CONFLICT_POLICIES.map((p) => ({
+            value: p,
+            label: CONFLICT_POLICY_INFO[p].label,
+            description: CONFLICT_POLICY_INFO[p].description,
+            selected: p === current,
+            itemClass: p === current ? 'statisfy-policy statisfy-policy_current' : 'statisfy-policy'
+        }));
+    }
+
+    get policyDescription() {
+        const info = this.object && CONFLICT_POLICY_INFO[this.object.conflictPolicy];
+        return info ? info.description : '';
     }
 
     rows(origin) {
+        const object = this.object || { syncToSalesforce: false };
         return this.fields
             .filter((f) => f.origin === origin)
-            .map((f) => ({
-                ...f,
-                name: f.key.split('.').slice(1).join('.') || f.key,
-                sfLabel: f.salesforceField || '—',
-                editableLabel: f.editable ? 'Yes' : 'No',
-                pushLabel: f.pushesToSalesforce ? 'Pushes to Salesforce' : 'Stays in Statisfy',
-                pushClass: f.pushesToSalesforce ? 'slds-badge slds-theme_success' : 'slds-badge slds-badge_lightest',
-                reasonText: f.reason || '',
-                editLabel: `Edit ${f.displayName}`,
-                updated: formatAgo(f.updatedAt),
-                rowClass: f.active === false ? 'slds-hint-parent statisfy-inactive' : 'slds-hint-parent'
-            }));
+            .sort((a, b) => a.displayName.localeCompare(b.displayName))
+            .map((f) => {
+                const reasons = writebackReasons({ object, mapping: f });
+                return {
+                    ...f,
+                    name: f.key.split('.').slice(1).join('.') || f.key,
+                    sfLabel: f.salesforceField || '—',
+                    typeLabel: typeLabel(f.type),
+                    editableLabel: f.editable ? 'Yes' : 'No',
+                    pushLabel: reasons.length === 0 ? 'Pushes to Salesforce' : 'Stays in Statisfy',
+                    pushClass:
+                        reasons.length === 0 ? 'slds-badge slds-theme_success' : 'slds-badge slds-badge_lightest',
+                    reasons: reasons.map((r) => ({ key: r, text: r })),
+                    editLabel: `Edit ${f.displayName}`,
+                    updated: formatAgo(f.updatedAt),
+                    rowClass: f.active === false ? 'slds-hint-parent statisfy-inactive' : 'slds-hint-parent'
+                };
+            });
     }
 
     get statisfyRows() {
@@ -83,12 +135,13 @@ export default class ObjectFields extends LightningElement {
         return this.statisfyRows.length > 0;
     }
 
-    get pushCount() {
-        return this.fields.filter((f) => f.pushesToSalesforce).length;
+    get hasSalesforceRows() {
+        return this.salesforceRows.length > 0;
     }
 
-    get fieldCount() {
-        return this.fields.length;
+    get pushCount() {
+        const object = this.object || { syncToSalesforce: false };
+        return this.fields.filter((f) => writebackReasons({ object, mapping: f }).length === 0).length;
     }
 
     get showEditor() {
@@ -119,36 +172,49 @@ export default class ObjectFields extends LightningElement {
         const saved = event.detail.field;
         const exists = this.fields.some((f) => f.key === saved.key);
         this.fields = exists ? this.fields.map((f) => (f.key === saved.key ? saved : f)) : [...this.fields, saved];
+        const reasons = writebackReasons({ object: this.object, mapping: saved });
         this.toast(
             'success',
             'Saved',
-            `${saved.displayName}: ${saved.pushesToSalesforce ? 'pushes to Salesforce' : saved.reason}`
+            `${saved.displayName}: ${reasons.length ? `stays in Statisfy (${reasons.join('; ')})` : 'pushes to Salesforce'}`
         );
         this.handleClose();
     }
 
-    async handleSyncToggle(event) {
-        const enabled = event.target.checked;
-        this.switching = true;
+    async handleObjectChanged(event) {
+        this.object = event.detail.object;
+        this.dispatchEvent(new CustomEvent('objectschanged'));
         try {
-            const answer = await client.updateObject(this.objectApiName, { syncToSalesforce: enabled });
-            this.object = { ...this.object, ...((answer && answer.object) || answer) };
+            this.fields = await client.fields(this.objectApiName);
+        } catch (e) {
+            // The switch answered; the field list refreshes on the next load.
+        }
+    }
+
+    async handlePolicy(event) {
+        const conflictPolicy = event.target.value;
+        const select = event.target;
+        const before = this.object.conflictPolicy;
+        this.savingPolicy = true;
+        try {
+            const answer = await client.updateObject(this.objectApiName, { conflictPolicy });
+            this.object = { ...this.object, ...((answer && answer.object) || { conflictPolicy }) };
             this.toast(
                 'success',
-                enabled ? 'Writeback enabled' : 'Writeback disabled',
-                (answer && answer.message) ||
-                    (enabled
-                        ? `Writeback to Salesforce is enabled for ${this.label}`
-                        : `Writeback to Salesforce is disabled for ${this.label}: edits stay in Statisfy`)
+                `Conflict policy: ${CONFLICT_POLICY_INFO[conflictPolicy].label}`,
+                CONFLICT_POLICY_INFO[conflictPolicy].description
             );
-            this.fields = await client.fields(this.objectApiName);
             this.dispatchEvent(new CustomEvent('objectschanged'));
         } catch (e) {
-            event.target.checked = !enabled;
-            this.toast('error', 'Could not change Sync to Salesforce', e.message);
+            select.value = before;
+            this.toast('error', 'Could not change the conflict policy', e.message);
         } finally {
-            this.switching = false;
+            this.savingPolicy = false;
         }
+    }
+
+    handleToast(event) {
+        this.dispatchEvent(new CustomEvent('toast', { detail: event.detail }));
     }
 
     toast(variant, title, message) {

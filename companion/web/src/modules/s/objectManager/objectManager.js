@@ -1,11 +1,13 @@
 import { LightningElement } from 'lwc';
 import { client } from 's/api';
+import { CONFLICT_POLICY_INFO } from 'contracts/sync-rules';
 import { formatAgo, objectLabel } from 's/format';
 
 /**
  * Settings → Object Manager: the synced objects in two tabs, Standard Objects (Accounts, Opportunities, People)
- * and Custom Objects, each custom object with its "Sync to Salesforce" switch. Turning it on answers
- * "Writeback to Salesforce is enabled for <object>".
+ * and Custom Objects, each with its "Sync to Salesforce" switch (s/syncSwitch, the same as on the object's page)
+ * and conflict policy. Turning the switch on answers "Writeback to Salesforce is enabled for <object>".
+ * Loading shows placeholders, a failed load an error with "Try again"; below 48em the tables stack.
  */
 export default class ObjectManager extends LightningElement {
     static renderMode = 'light';
@@ -13,21 +15,39 @@ export default class ObjectManager extends LightningElement {
     loading = true;
     error = '';
     tab = 'standard';
-    busy = {};
 
     connectedCallback() {
         this.load();
     }
 
     async load() {
+        this.loading = true;
+        this.error = '';
         try {
             this.objects = await client.objects();
-            this.error = '';
         } catch (e) {
             this.error = e.message;
         } finally {
             this.loading = false;
         }
+    }
+
+    get loaded() {
+        return !this.loading && !this.error;
+    }
+
+    handleRetry() {
+        this.load();
+    }
+
+    handleObjectChanged(event) {
+        const updated = event.detail.object;
+        this.objects = this.objects.map((o) => (o.objectApiName === updated.objectApiName ? updated : o));
+        this.dispatchEvent(new CustomEvent('objectschanged'));
+    }
+
+    handleToast(event) {
+        this.dispatchEvent(new CustomEvent('toast', { detail: event.detail }));
     }
 
     rows(kind) {
@@ -37,13 +57,9 @@ export default class ObjectManager extends LightningElement {
                 ...o,
                 label: objectLabel(o),
                 href: `#/settings/object-manager/${encodeURIComponent(o.objectApiName)}`,
-                checkboxId: `sync-${o.objectApiName}`,
-                syncLabel: o.syncToSalesforce ? 'On' : 'Off',
-                syncClass: o.syncToSalesforce ? 'slds-badge slds-theme_success' : 'slds-badge',
                 statusLabel: o.enabled === false ? 'Not synced' : 'Synced',
-                updated: formatAgo(o.updatedAt),
-                disabled: !!this.busy[o.objectApiName],
-                switchLabel: `Sync to Salesforce for ${objectLabel(o)}`
+                policyLabel: (CONFLICT_POLICY_INFO[o.conflictPolicy] || { label: o.conflictPolicy }).label,
+                updated: formatAgo(o.updatedAt)
             }));
     }
 
@@ -57,6 +73,32 @@ export default class ObjectManager extends LightningElement {
 
     get hasCustom() {
         return this.customRows.length > 0;
+    }
+
+    get tabRows() {
+        return this.isStandardTab ? this.standardRows : this.customRows;
+    }
+
+    get hasTabRows() {
+        return this.tabRows.length > 0;
+    }
+
+    get tabCaption() {
+        return this.isStandardTab ? 'Standard objects' : 'Custom objects';
+    }
+
+    get panelId() {
+        return this.isStandardTab ? 'panel-standard' : 'panel-custom';
+    }
+
+    get panelLabelledBy() {
+        return this.isStandardTab ? 'tab-standard' : 'tab-custom';
+    }
+
+    get emptyText() {
+        return this.isStandardTab
+            ? "No standard objects are set up yet. The package's post-install setup adds Accounts, Opportunities and People."
+            : 'No custom objects are synced yet.';
     }
 
     get isStandardTab() {
@@ -105,32 +147,6 @@ export default class ObjectManager extends LightningElement {
                 const next = this.querySelector(`[data-tab="${this.tab}"]`);
                 if (next) next.focus();
             });
-        }
-    }
-
-    async handleSyncToggle(event) {
-        const objectApiName = event.target.dataset.object;
-        const enabled = event.target.checked;
-        this.busy = { ...this.busy, [objectApiName]: true };
-        try {
-            const answer = await client.updateObject(objectApiName, { syncToSalesforce: enabled });
-            const updated = (answer && answer.object) || answer;
-            this.objects = this.objects.map((o) => (o.objectApiName === objectApiName ? { ...o, ...updated } : o));
-            const label = objectLabel(this.objects.find((o) => o.objectApiName === objectApiName));
-            this.toast(
-                'success',
-                enabled ? 'Writeback enabled' : 'Writeback disabled',
-                (answer && answer.message) ||
-                    (enabled
-                        ? `Writeback to Salesforce is enabled for ${label}`
-                        : `Writeback to Salesforce is disabled for ${label}: edits stay in Statisfy`)
-            );
-            this.dispatchEvent(new CustomEvent('objectschanged'));
-        } catch (e) {
-            event.target.checked = !enabled;
-            this.toast('error', 'Could not change Sync to Salesforce', e.message);
-        } finally {
-            this.busy = { ...this.busy, [objectApiName]: false };
         }
     }
 

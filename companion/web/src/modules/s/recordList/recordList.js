@@ -1,23 +1,19 @@
 import { LightningElement, api } from 'lwc';
 import { client } from 's/api';
+import { choosableFields, isNameField, recordTitle, shownColumns } from 's/columns';
 import { subscribe } from 's/live';
-import { formatValue, inputType, objectLabel, parseInput, toInput } from 's/format';
+import { formatValue, objectLabel } from 's/format';
+import { loadColumns, saveColumns } from 's/prefs';
+import { trapFocus } from 's/dialog';
 
 const PAGE_SIZE = 25;
-const HIDDEN_TYPES = new Set(['reference', 'id']);
-
-/** The record's name first, then the other fields in their order; ids of other records are left out. */
-function orderColumns(fields) {
-    const isName = (f) => f.salesforceField === 'Name' || /\.Name$/.test(f.key);
-    const visible = fields.filter((f) => !HIDDEN_TYPES.has(String(f.type).toLowerCase()));
-    return [...visible.filter(isName), ...visible.filter((f) => !isName(f))];
-}
-const MAX_COLUMNS = 7;
 
 /**
  * The records of one object (Accounts, Opportunities, People or a custom object): search, sort by any column,
- * paging, inline edit of Editable fields and each record's sync state. Rows refresh live when the companion
- * reports that Salesforce (or a sync) changed them.
+ * paging, a column chooser (remembered per user, s/prefs) over every mapped field, inline edit of Editable fields
+ * with an editor that fits the type and checks the value before it is sent (s/valueEditor), each record's sync
+ * state, and a link from the name to the record page. Rows refresh live when the companion reports that
+ * Salesforce (or a sync) changed them. Below 48em the table becomes stacked cards.
  */
 export default class RecordList extends LightningElement {
     static renderMode = 'light';
@@ -25,6 +21,8 @@ export default class RecordList extends LightningElement {
     @api objectInfo;
 
     fields = [];
+    describe = {};
+    columnKeys = [];
     items = [];
     q = '';
     sort = '';
@@ -32,10 +30,13 @@ export default class RecordList extends LightningElement {
     page = 0;
     nextCursor = null;
     loading = true;
+    fieldsLoaded = false;
     error = '';
     editing = null;
     saving = false;
     flashed = {};
+    choosing = false;
+    draftColumns = [];
 
     @api
     get objectApiName() {
@@ -61,6 +62,8 @@ export default class RecordList extends LightningElement {
 
     reset() {
         this.fields = [];
+        this.describe = {};
+        this.columnKeys = [];
         this.items = [];
         this.q = '';
         this.sort = '';
@@ -70,16 +73,27 @@ export default class RecordList extends LightningElement {
         this.editing = null;
         this.error = '';
         this.loading = true;
+        this.fieldsLoaded = false;
+        this.choosing = false;
     }
 
     async loadAll() {
         const object = this._object;
+        this.loading = true;
+        this.error = '';
         try {
-            const fields = await client.fields(object);
+            const [fields, described] = await Promise.all([
+                client.fields(object),
+                client.salesforceFields(object).catch(() => [])
+            ]);
             if (object !== this._object) return;
-            this.fields = orderColumns(fields.filter((f) => f.active !== false));
+            this.fields = fields.filter((f) => f.active !== false);
+            this.describe = Object.fromEntries(described.map((d) => [d.apiName, d]));
+            this.columnKeys = shownColumns(this.fields, loadColumns(object));
+            this.fieldsLoaded = true;
             await this.loadPage();
         } catch (e) {
+            if (object !== this._object) return;
             this.error = e.message;
             this.loading = false;
         }
@@ -108,9 +122,14 @@ export default class RecordList extends LightningElement {
         }
     }
 
+    handleRetry() {
+        if (this.fieldsLoaded) this.loadPage();
+        else this.loadAll();
+    }
+
     /** Live events: refresh the page (debounced) when a shown record or its sync state changed. */
     handleLive({ type, data }) {
-        if (this.editing) return;
+        if (this.editing || !this.fieldsLoaded) return;
         if (type === 'record' && data && data.objectApiName === this._object) {
             const ids = new Set(data.ids || []);
             this.pendingFlash = [...(this.pendingFlash || []), ...ids];
@@ -152,60 +171,66 @@ export default class RecordList extends LightningElement {
             : 'Sync to Salesforce is off for this object: edits stay in Statisfy.';
     }
 
+    get fieldByKey() {
+        return new Map(this.fields.map((f) => [f.key, f]));
+    }
+
+    describeOf(field) {
+        return (field && field.salesforceField && this.describe[field.salesforceField]) || null;
+    }
+
     get columns() {
-        return this.fields.slice(0, MAX_COLUMNS).map((f) => {
-            const name = f.key.split('.').slice(1).join('.');
-            const active = this.sort.replace(/^-/, '') === name;
-            const desc = active && this.sort.startsWith('-');
-            return {
-                key: f.key,
-                name,
-                label: f.displayName,
-                ariaSort: active ? (desc ? 'descending' : 'ascending') : 'none',
-                sortIcon: active && desc ? 'utility:arrowdown' : 'utility:arrowup',
-                sortLabel: `Sort by ${f.displayName}`,
-                thClass: `slds-is-sortable${active ? ' slds-is-sorted' : ''} statisfy-th`,
-                editable: f.editable
-            };
-        });
+        const byKey = this.fieldByKey;
+        return this.columnKeys
+            .map((k) => byKey.get(k))
+            .filter(Boolean)
+            .map((f) => {
+                const name = f.key.split('.').slice(1).join('.');
+                const active = this.sort.replace(/^-/, '') === name;
+                const desc = active && this.sort.startsWith('-');
+                return {
+                    key: f.key,
+                    name,
+                    label: f.displayName,
+                    ariaSort: active ? (desc ? 'descending' : 'ascending') : 'none',
+                    sortIcon: active && desc ? 'utility:arrowdown' : 'utility:arrowup',
+                    sortLabel: `Sort by ${f.displayName}`,
+                    thClass: `slds-is-sortable${active ? ' slds-is-sorted' : ''} statisfy-th`
+                };
+            });
     }
 
     get rows() {
         const columns = this.columns;
-        const fieldByKey = new Map(this.fields.map((f) => [f.key, f]));
+        const byKey = this.fieldByKey;
         return this.items.map((r) => {
-            const titleField = columns[0] ? r.fields[columns[0].key] : r.id;
-            const title = formatValue(titleField) || r.id;
+            const title = recordTitle(this.fields, r);
+            const href = `#/records/${encodeURIComponent(this._object)}/${encodeURIComponent(r.id)}`;
             return {
                 id: r.id,
                 sync: r.sync,
+                title,
+                href,
+                openLabel: `Open ${title}`,
                 rowClass: `slds-hint-parent${this.flashed[r.id] ? ' statisfy-flash' : ''}`,
                 cells: columns.map((c, i) => {
-                    const f = fieldByKey.get(c.key);
+                    const f = byKey.get(c.key);
                     const isEditing = !!this.editing && this.editing.id === r.id && this.editing.key === c.key;
                     const value = r.fields[c.key];
-                    const type = f.type;
-                    const kind = inputType(type);
-                    const picklist = f.picklistValues && f.picklistValues.length ? f.picklistValues : null;
                     return {
                         key: `${r.id}-${c.key}`,
                         fieldKey: c.key,
+                        dataLabel: f.displayName,
                         first: i === 0,
-                        text: formatValue(value, type),
+                        link: i === 0,
+                        text: formatValue(value, f.type),
+                        value: value === undefined ? null : value,
+                        field: f,
+                        describe: this.describeOf(f),
                         editable: !!f.editable,
                         editing: isEditing,
                         editLabel: `Edit ${f.displayName} of ${title}`,
                         inputLabel: `${f.displayName} of ${title}`,
-                        inputType: kind,
-                        isCheckbox: kind === 'checkbox',
-                        isPicklist: !!picklist,
-                        options: picklist
-                            ? [{ value: '', label: '--None--', selected: value === null || value === '' }].concat(
-                                  picklist.map((p) => ({ value: p, label: p, selected: p === value }))
-                              )
-                            : [],
-                        inputValue: toInput(value, type),
-                        checked: value === true,
                         pending: !!(r.sync && r.sync.pendingFields && r.sync.pendingFields.includes(c.key)),
                         cellClass: `slds-cell-edit${isEditing ? ' slds-is-edited' : ''}`
                     };
@@ -216,6 +241,18 @@ export default class RecordList extends LightningElement {
 
     get busyState() {
         return this.loading ? 'true' : 'false';
+    }
+
+    get showTable() {
+        return this.fieldsLoaded && !this.error;
+    }
+
+    get showLoading() {
+        return this.loading && !this.error;
+    }
+
+    get showEmpty() {
+        return !this.loading && !this.error && this.items.length === 0;
     }
 
     get hasRows() {
@@ -240,6 +277,11 @@ export default class RecordList extends LightningElement {
 
     get searchLabel() {
         return `Search ${this.label}`;
+    }
+
+    get columnSummary() {
+        const total = choosableFields(this.fields).length;
+        return `${this.columnKeys.length} of ${total} fields shown`;
     }
 
     handleSearch(event) {
@@ -275,6 +317,68 @@ export default class RecordList extends LightningElement {
         this.loadPage();
     }
 
+    /* ---------------------------------------------------------------- column chooser */
+
+    get chooserOptions() {
+        const draft = new Set(this.draftColumns);
+        return choosableFields(this.fields).map((f) => {
+            const name = isNameField(f);
+            return {
+                key: f.key,
+                id: `col-${f.key.replace(/[^A-Za-z0-9_-]/g, '-')}`,
+                label: f.displayName,
+                meta: f.salesforceField ? f.salesforceField : 'Statisfy field',
+                checked: name || draft.has(f.key),
+                disabled: name,
+                note: name ? 'always shown' : ''
+            };
+        });
+    }
+
+    handleChooseColumns(event) {
+        this.returnFocusTo = event.currentTarget;
+        this.draftColumns = [...this.columnKeys];
+        this.choosing = true;
+        this.focusDialog = true;
+    }
+
+    handleColumnToggle(event) {
+        const key = event.target.dataset.key;
+        const next = this.draftColumns.filter((k) => k !== key);
+        if (event.target.checked) next.push(key);
+        // Keep the order of the field list for newly added columns after the current ones.
+        this.draftColumns = next;
+    }
+
+    handleColumnsApply() {
+        const names = this.fields.filter(isNameField).map((f) => f.key);
+        const chosen = this.draftColumns.filter((k) => !names.includes(k));
+        saveColumns(this._object, chosen);
+        this.columnKeys = shownColumns(this.fields, chosen);
+        this.closeChooser();
+    }
+
+    handleColumnsReset() {
+        saveColumns(this._object, null);
+        this.columnKeys = shownColumns(this.fields, null);
+        this.closeChooser();
+    }
+
+    closeChooser() {
+        this.choosing = false;
+        const target = this.returnFocusTo;
+        if (target) Promise.resolve().then(() => target.focus());
+    }
+
+    handleChooserKey(event) {
+        if (event.key === 'Escape') {
+            event.preventDefault();
+            this.closeChooser();
+        } else trapFocus(event, this.querySelector('[data-id="column-chooser"]'));
+    }
+
+    /* ---------------------------------------------------------------- inline edit */
+
     handleEditStart(event) {
         const { id, key } = event.currentTarget.dataset;
         this.editing = { id, key };
@@ -283,27 +387,31 @@ export default class RecordList extends LightningElement {
 
     renderedCallback() {
         if (this.focusEditor) {
-            const input = this.querySelector('[data-editor]');
-            if (input) {
-                input.focus();
-                if (input.select) input.select();
+            const editor = this.querySelector('s-value-editor[data-inline]');
+            if (editor) {
+                editor.focus();
                 this.focusEditor = false;
+            }
+        }
+        if (this.focusDialog) {
+            const first = this.querySelector('[data-id="column-chooser"] input:not([disabled])');
+            if (first) {
+                first.focus();
+                this.focusDialog = false;
             }
         }
     }
 
-    handleEditorKey(event) {
-        if (event.key === 'Enter') {
-            event.preventDefault();
-            this.commit(event.target);
-        } else if (event.key === 'Escape') {
-            event.preventDefault();
-            this.cancelEdit();
-        }
+    handleEditorFocusOut(event) {
+        const popover = event.currentTarget;
+        if (event.relatedTarget && popover.contains(event.relatedTarget)) return;
+        if (!this.editing || this.saving) return;
+        const editor = popover.querySelector('s-value-editor');
+        if (editor) editor.submit();
     }
 
-    handleEditorBlur(event) {
-        if (this.editing && !this.saving) this.commit(event.target);
+    handleEditorCancel() {
+        this.cancelEdit();
     }
 
     cancelEdit() {
@@ -315,12 +423,12 @@ export default class RecordList extends LightningElement {
         });
     }
 
-    async commit(input) {
+    async handleEditorCommit(event) {
         if (!this.editing || this.saving) return;
         const { id, key } = this.editing;
+        const value = event.detail.value;
         const field = this.fields.find((f) => f.key === key);
         const record = this.items.find((r) => r.id === id);
-        const value = parseInput(input.value, field.type, input.checked);
         const old = record.fields[key] === undefined ? null : record.fields[key];
         if (JSON.stringify(value) === JSON.stringify(old)) {
             this.cancelEdit();
