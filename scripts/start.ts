@@ -21,6 +21,7 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { createCompanion, type Companion, type CompanionDeps, type CompanionServices } from '../companion/src/app';
 import { parseConfig } from '../companion/src/config';
+import { onStopSignals } from '../companion/src/lib/signals';
 import { createLogger } from '../companion/src/lib/logger';
 import { createSyncEngine, type StatisfySyncEngine } from '../companion/src/sync/engine';
 import { defaultDeps } from '../companion/src/wiring';
@@ -50,6 +51,8 @@ export interface DemoOptions {
     env?: NodeJS.ProcessEnv;
     /** Wait for the first import before resolving (default true). */
     waitForImport?: boolean;
+    /** When aborted (Ctrl-C during start), the start stops waiting for the first import. */
+    signal?: AbortSignal;
     /** Emulator CometD long-poll hold (ms). */
     cometdTimeoutMs?: number;
 }
@@ -188,11 +191,12 @@ async function followImport(
     companion: Companion,
     emulator: RunningEmulator | null,
     progress: (step: Step, message: string) => void,
-    timeoutMs: number
+    timeoutMs: number,
+    signal?: AbortSignal
 ): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     let last = '';
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !signal?.aborted) {
         const objects: { object_api_name: string; display_name: string }[] = await companion.dataSource.query(
             `SELECT object_api_name, display_name FROM sync_objects WHERE enabled ORDER BY object_api_name`
         );
@@ -221,10 +225,23 @@ async function followImport(
     return false;
 }
 
+/** Why `npm start` will not run as asked (a configuration problem; the CLI exits 78). */
+export class DemoRefusedError extends Error {
+    override readonly name = 'DemoRefusedError';
+}
+
 /** Starts the emulator (unless SF_LOGIN_URL points at a real org) and the companion; resolves when the UI answers. */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const t0 = Date.now();
     const env = { ...process.env, ...(options.env ?? {}) };
+    if (env.NODE_ENV === 'production' && !env.SF_LOGIN_URL) {
+        throw new DemoRefusedError(
+            'NODE_ENV=production: npm start will not run the demo. The demo connects to the org emulator, whose ' +
+                'control API (/__emulator) lets anyone read and change its data, with the public development key.\n' +
+                'For production, set SF_LOGIN_URL and the other SF_* variables of your org (docs/companion-config.md) ' +
+                'and start the companion as docs/operating.md shows; for the demo, leave NODE_ENV unset.'
+        );
+    }
     const progress = options.progress ?? (() => undefined);
     const dataDir = path.resolve(options.dataDir ?? env.DATA_DIR ?? path.join(ROOT, '.data'));
     const port = options.port ?? Number(env.PORT ?? 3000);
@@ -308,7 +325,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         if (!answer.ok) throw new Error(`the web app does not answer at ${url} (HTTP ${answer.status})`);
         const readyMs = Date.now() - t0;
         if (options.waitForImport !== false) {
-            const done = await followImport(companion, emulator, progress, 60_000);
+            const done = await followImport(companion, emulator, progress, 60_000, options.signal);
             if (!done) progress('warn', 'the first import is still running (see the Sync page)');
         }
         const running = companion;
@@ -351,13 +368,13 @@ async function main(): Promise<void> {
     let demo: Demo | undefined;
     let stopping = false;
     const stop = async (signal: string) => {
-        if (stopping) {
-            process.stdout.write('\nSecond signal: exiting now.\n');
-            process.exit(130);
-        }
         stopping = true;
         process.stdout.write(`\n${signal}: stopping the companion, the database and the emulator…\n`);
         try {
+            // A stop during start lets the start finish (it skips waiting for the import), so nothing it opened
+            // is left behind.
+            aborted.abort();
+            if (!demo) demo = await starting.catch(() => undefined);
             await demo?.stop();
             process.stdout.write(`${stopMessage(demo?.dataDir ?? defaultDataDir())}\n`);
             process.exit(0);
@@ -366,13 +383,27 @@ async function main(): Promise<void> {
             process.exit(1);
         }
     };
-    process.on('SIGINT', () => void stop('Ctrl-C'));
-    process.on('SIGTERM', () => void stop('SIGTERM'));
+    // One Ctrl-C reaches this process twice (the terminal signals the group, npm forwards its own): one request.
+    onStopSignals({
+        stop: (signal) => void stop(signal === 'SIGINT' ? 'Ctrl-C' : signal),
+        force: () => {
+            process.stdout.write('\nSecond signal: exiting now.\n');
+            process.exit(130);
+        }
+    });
+    const aborted = new AbortController();
+    const starting = startDemo({
+        signal: aborted.signal,
+        progress: (step, message) => process.stdout.write(`${stamp()} ${ICON[step]} ${step.padEnd(9)} ${message}\n`)
+    });
     try {
-        demo = await startDemo({
-            progress: (step, message) => process.stdout.write(`${stamp()} ${ICON[step]} ${step.padEnd(9)} ${message}\n`)
-        });
+        demo = await starting;
     } catch (error) {
+        if (stopping) return;
+        if (error instanceof DemoRefusedError) {
+            process.stderr.write(`\n${error.message}\n`);
+            process.exit(78); // EX_CONFIG, as the companion's configuration check
+        }
         process.stderr.write(`\nCould not start: ${(error as Error).message}\n`);
         process.stderr.write('See docs/operating.md (Troubleshooting) and the log in DATA_DIR/companion.log.\n');
         process.exit(1);

@@ -5,7 +5,33 @@
  * ✅ Fail fast: `loadConfig()` throws a {@link ConfigError} naming every bad variable at once, before anything
  * else starts. The result is cached; `resetConfigCache()` exists for tests.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+
+/**
+ * SHA-256 of the emulator's public development JWT key (emulator/fixtures/dev-jwt/server.key, trimmed, LF line
+ * ends). Anyone can read that key, so production refuses it.
+ */
+export const DEV_JWT_KEY_SHA256 = '09fcb748289169003145b35403e051acca115e3afb58ba338d237f2de9eec3e3';
+
+/** Admin tokens printed in the docs as examples; production refuses them (test/api/production.test.ts keeps this list in step with docs/). */
+export const DOCUMENTED_EXAMPLE_TOKENS: readonly string[] = ['dev-admin-token-please-change'];
+
+function pemDigest(pem: string): string {
+    return createHash('sha256').update(pem.replace(/\r\n/g, '\n').trim()).digest('hex');
+}
+
+/** True when the PEM (or the file holding it) is the public development key. */
+function isDevKey(pem: string | undefined, file: string | undefined): boolean {
+    if (pem && pemDigest(pem) === DEV_JWT_KEY_SHA256) return true;
+    if (!file) return false;
+    try {
+        return pemDigest(readFileSync(file, 'utf8')) === DEV_JWT_KEY_SHA256;
+    } catch {
+        return false; // an unreadable key file is reported when the org connects
+    }
+}
 
 const bool = z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
@@ -95,6 +121,7 @@ export const envSchema = z
                 message: 'required when NODE_ENV=production (credentials are encrypted at rest with it)'
             });
         }
+        if (env.NODE_ENV === 'production') productionChecks(env, ctx);
         const anySf = env.SF_LOGIN_URL || env.SF_CONSUMER_KEY || env.SF_USERNAME;
         if (!anySf) return;
         for (const name of ['SF_LOGIN_URL', 'SF_CONSUMER_KEY', 'SF_USERNAME'] as const) {
@@ -122,6 +149,45 @@ export const envSchema = z
             });
         }
     });
+
+/** What NODE_ENV=production refuses: the public development key, a login URL without TLS, documented tokens. */
+function productionChecks(
+    env: {
+        SF_PRIVATE_KEY?: string;
+        SF_PRIVATE_KEY_FILE?: string;
+        SF_LOGIN_URL?: string;
+        STATISFY_ADMIN_TOKEN?: string;
+        METRICS_TOKEN?: string;
+    },
+    ctx: z.RefinementCtx
+): void {
+    if (isDevKey(env.SF_PRIVATE_KEY, env.SF_PRIVATE_KEY_FILE)) {
+        ctx.addIssue({
+            code: 'custom',
+            path: [env.SF_PRIVATE_KEY ? 'SF_PRIVATE_KEY' : 'SF_PRIVATE_KEY_FILE'],
+            message:
+                "is the emulator's public development key (emulator/fixtures/dev-jwt): not allowed when NODE_ENV=production; " +
+                "use your connected app's own key"
+        });
+    }
+    if (env.SF_LOGIN_URL && !env.SF_LOGIN_URL.toLowerCase().startsWith('https://')) {
+        ctx.addIssue({
+            code: 'custom',
+            path: ['SF_LOGIN_URL'],
+            message: 'must be https:// when NODE_ENV=production (e.g. https://login.salesforce.com)'
+        });
+    }
+    for (const name of ['STATISFY_ADMIN_TOKEN', 'METRICS_TOKEN'] as const) {
+        if (env[name] && DOCUMENTED_EXAMPLE_TOKENS.includes(env[name])) {
+            ctx.addIssue({
+                code: 'custom',
+                path: [name],
+                message:
+                    'is the example value from the docs: not allowed when NODE_ENV=production; generate one (openssl rand -base64 32)'
+            });
+        }
+    }
+}
 
 /** Salesforce credentials for an org connected from the environment (`SF_*`). */
 export interface SalesforceEnvCredentials {

@@ -1,8 +1,10 @@
 /**
- * Process entry: configuration → createCompanion → start; SIGTERM/SIGINT stop it gracefully.
+ * Process entry: configuration → createCompanion → start; SIGTERM/SIGINT stop it gracefully (a second signal
+ * within 1 s is the same request; a later one exits at once).
  */
 import { createCompanion } from './app';
 import { ConfigError, loadConfig } from './config';
+import { onStopSignals } from './lib/signals';
 import { defaultDeps } from './wiring';
 
 async function main(): Promise<void> {
@@ -18,21 +20,20 @@ async function main(): Promise<void> {
     }
     const companion = createCompanion(config, defaultDeps());
     const removeHandlers = companion.errors.installProcessHandlers();
-    let signals = 0;
-    const shutdown = (signal: string) => {
-        signals++;
-        if (signals > 1) {
+    // One Ctrl-C may arrive twice within milliseconds (terminal + npm): lib/signals.ts treats that as one request.
+    onStopSignals({
+        stop: (signal) => {
+            companion.logger.info({ signal }, 'signal received: stopping');
+            void companion.stop().then(() => {
+                removeHandlers();
+                process.exit(process.exitCode ?? 0);
+            });
+        },
+        force: (signal) => {
             companion.logger.warn({ signal }, 'second signal: exiting now');
             process.exit(130);
         }
-        companion.logger.info({ signal }, 'signal received: stopping');
-        void companion.stop().then(() => {
-            removeHandlers();
-            process.exit(process.exitCode ?? 0);
-        });
-    };
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
-    process.on('SIGINT', () => shutdown('SIGINT'));
+    });
     try {
         await companion.start();
     } catch (error) {

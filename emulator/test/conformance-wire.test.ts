@@ -219,4 +219,22 @@ describe('conformance: wire details', () => {
         });
         expect(bulk.status).toBe(400);
     });
+
+    it('answers what it does not emulate exactly as Salesforce answers an unknown resource', async () => {
+        const NOT_FOUND = [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }];
+        for (const [method, path] of [
+            ['GET', `/services/data/v${VERSION}/tooling/executeAnonymous?anonymousBody=x`],
+            ['GET', `/services/data/v${VERSION}/tooling/query?q=SELECT+Id+FROM+ApexClass`],
+            ['GET', `/services/data/v${VERSION}/search?q=x`],
+            ['GET', `/services/data/v${VERSION}/recent`],
+            ['GET', `/services/data/v${VERSION}/ui-api/object-info`],
+            ['POST', `/services/data/v${VERSION}/composite/graph`],
+            ['POST', '/services/async/62.0/job'],
+            ['POST', '/services/Soap/m/62.0'],
+            ['GET', '/services/apexrest/anything']
+        ]) {
+            const r = await raw(path, { method, body: method === 'POST' ? '{}' : undefined });
+            expect([path, r.status, await r.json()]).toEqual([path, 404, NOT_FOUND]);
+        }
+    });
 });
