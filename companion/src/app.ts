@@ -22,15 +22,8 @@ import { createLogger, type Logger } from './lib/logger';
 import { createMetrics, type Metrics } from './lib/metrics';
 import { createWebApp, type WebApp } from './web';
 
-/** What the engine and the schema provider are built from. */
-export interface CompanionServices {
-    config: Config;
-    logger: Logger;
-    dataSource: DataSource;
-    metrics: Metrics;
-    secretBox: SecretBox;
-    errors: ErrorHandler;
-}
+import type { CompanionServices } from './services';
+export type { CompanionServices };
 
 /** Replaceable parts (tests; other deployments). */
 export interface CompanionDeps {

@@ -77,7 +77,9 @@ export class PendingEditsRepository {
      * Rows already in flight are left alone: the flusher finishes them and the new row follows.
      */
     async enqueue(orgId: string, edit: NewPendingEdit): Promise<{ edit: PendingEdit; superseded: string[] }> {
-        // One statement (one round trip): supersede the older pending rows, insert the new one.
+        // One statement (one round trip): supersede the older pending rows, insert the new one. While an earlier edit
+        // of the field is being sent, the new one is based on the value Statisfy sent (issue 9 B4): once that write
+        // lands, Salesforce holds it, and the newer edit must not be taken for a conflict with it.
         const [row] = await rows(
             this.m,
             `WITH superseded AS (
@@ -85,7 +87,10 @@ export class PendingEditsRepository {
                  WHERE org_id = $1 AND sf_id = $2 AND field_key = $3 AND status = 'pending' RETURNING id
              ), inserted AS (
                  INSERT INTO pending_edits (org_id, object_api_name, sf_id, field_key, salesforce_field, new_value, base_value)
-                 VALUES ($1,$4,$2,$3,$5,$6,$7) RETURNING *
+                 VALUES ($1,$4,$2,$3,$5,$6, COALESCE(
+                     (SELECT new_value FROM pending_edits WHERE org_id = $1 AND sf_id = $2 AND field_key = $3
+                        AND status = 'in_flight' ORDER BY id DESC LIMIT 1),
+                     $7)) RETURNING *
              )
              SELECT inserted.*, (SELECT COALESCE(array_agg(id ORDER BY id), '{}') FROM superseded) AS superseded_ids
              FROM inserted`,

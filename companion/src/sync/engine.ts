@@ -7,7 +7,10 @@
  */
 import { expandRecordChange } from '../../../contracts/record-change';
 import type { DataSource } from 'typeorm';
-import type { CompanionServices } from '../app';
+import type { CompanionServices } from '../services';
+import { classifyRequestError } from '../domain/sync/rules/classify';
+import { JobTable } from './jobs';
+import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options';
 import { createRepositories, NOTIFY_CHANNELS } from '../data';
 import type { Org, SyncObject } from '../data/types';
 import type { EngineOrgStatus, ObjectSchema, OrgSchemaProvider, SyncEngine, SyncKind } from '../domain/ports';
@@ -27,39 +30,10 @@ import { writeSyncErrors, writeSyncStatus } from '../domain/sync/report-status';
 import { parsePubSubUrl, PubSubSubscriber } from './pubsub-subscriber';
 import { OrgSubscriber } from './subscriber';
 
-/** Tuning of the engine (defaults suit production; tests shorten them). */
-export interface EngineOptions {
-    /** How often the flusher looks for due edits (default 100 ms; an edit also kicks it). */
-    flushIntervalMs?: number;
-    /** Periodic reconcile of every enabled object (default 5 min). */
-    reconcileIntervalMs?: number;
-    /** Sync_Status__c refresh when something changed (default 60 s: each refresh costs one API call). */
-    statusIntervalMs?: number;
-    /** How often companion-side configuration changes are looked for and pushed (default 1 s). */
-    configPushIntervalMs?: number;
-    /** While background work is paused on the API budget, how often /limits is read again (default 60 s). */
-    budgetCheckMs?: number;
-    /** How often the list of orgs is re-read (new orgs start; default 5 s). */
-    orgScanIntervalMs?: number;
-    leaderRetryMs?: number;
-    batchSize?: number;
-    batchWindowMs?: number;
-    claimLimit?: number;
-    bulkThreshold?: number;
-    importBulkThreshold?: number;
-    preWriteCheck?: 'known' | 'query';
-    apiVersion?: string;
-    oauthClientSecret?: string;
-    oauthRedirectUri?: string;
-    /** Write Sync_Status__c / Sync_Error__c to the org (default true). */
-    writeStatus?: boolean;
-    /** Clock for JWT assertions (epoch ms; default Date.now). Tests pass the emulator's clock. */
-    jwtClock?: () => number;
-    /** Inbound transport: Salesforce's Pub/Sub API (default) or the Streaming API (CometD) fallback. */
-    eventTransport?: 'pubsub' | 'cometd';
-    /** Pub/Sub endpoint (`grpc://host:port` plaintext, `grpcs://host:port` TLS); '' = Salesforce's. */
-    pubsubUrl?: string;
-}
+export type { EngineOptions } from './options';
+
+/** Salesforce keeps platform events 72 hours: an event id older than that can never be delivered again. */
+const EVENT_RETENTION_HOURS = 72;
 
 /** What the engine needs of an inbound subscriber (CometD or Pub/Sub). */
 interface InboundSubscriber {
@@ -74,7 +48,7 @@ interface Deps {
     logger: Logger;
     metrics?: Metrics;
     factory: SalesforceConnectionFactory;
-    options: Required<Omit<EngineOptions, 'apiVersion' | 'oauthClientSecret' | 'oauthRedirectUri' | 'jwtClock'>>;
+    options: ResolvedEngineOptions;
     onSyncRequest: (orgId: string, req: SyncRequest) => void;
 }
 
@@ -130,12 +104,9 @@ export class OrgSync {
     private timer: NodeJS.Timeout | null = null;
     private tickRunning: Promise<void> | null = null;
     private stopping = false;
-    private lastReconcile = 0;
-    private lastStatus = 0;
-    private lastConfigPush = 0;
     private lastApiCalls = 0;
-    private lastBudgetCheck = 0;
     private statusDirty = true;
+    private jobs: JobTable | null = null;
     private failedToReport: import('../data/types').PendingEdit[] = [];
     private reconcileQueue: Promise<unknown> = Promise.resolve();
 
@@ -150,7 +121,7 @@ export class OrgSync {
             onAcquired: () => void this.lead(),
             listen: [NOTIFY_CHANNELS.outbox, NOTIFY_CHANNELS.config],
             onNotify: (channel) => {
-                if (channel === NOTIFY_CHANNELS.config) this.lastConfigPush = 0;
+                if (channel === NOTIFY_CHANNELS.config) this.jobs?.makeDue('configPush');
                 this.kick();
             },
             onLost: async (err) => {
@@ -255,23 +226,32 @@ export class OrgSync {
             onError: (err: unknown, context: string) =>
                 logger.warn({ orgId: this.orgId, err, context }, 'streaming problem')
         };
-        this.subscriber =
-            options.eventTransport === 'cometd'
-                ? new OrgSubscriber({ conn: () => connection.conn, ...common })
-                : new PubSubSubscriber({
-                      ...common,
-                      endpoint: parsePubSubUrl(options.pubsubUrl),
-                      // Flow control sized to the batch apply; Salesforce serves at most 100 per request.
-                      batchSize: Math.min(100, options.batchSize),
-                      session: () => ({
-                          accessToken: connection.conn.accessToken ?? '',
-                          instanceUrl: connection.conn.instanceUrl,
-                          orgId: connection.sfOrgId
-                      })
-                  });
+        // Salesforce's Pub/Sub endpoint serves only Salesforce orgs (https instance URLs): an org elsewhere (the
+        // emulator) without SF_PUBSUB_URL has no Pub/Sub endpoint to reach, so it falls back to CometD.
+        const cometd =
+            options.eventTransport === 'cometd' ||
+            (!options.pubsubUrl && !/^https:\/\//i.test(connection.conn.instanceUrl ?? ''));
+        if (cometd && options.eventTransport !== 'cometd')
+            logger.warn(
+                { orgId: this.orgId, instanceUrl: connection.conn.instanceUrl },
+                'no Pub/Sub endpoint for this org (set SF_PUBSUB_URL): inbound events over CometD'
+            );
+        this.subscriber = cometd
+            ? new OrgSubscriber({ conn: () => connection.conn, ...common })
+            : new PubSubSubscriber({
+                  ...common,
+                  endpoint: parsePubSubUrl(options.pubsubUrl),
+                  // Flow control sized to the batch apply; Salesforce serves at most 100 per request.
+                  batchSize: Math.min(100, options.batchSize),
+                  session: () => ({
+                      accessToken: connection.conn.accessToken ?? '',
+                      instanceUrl: connection.conn.instanceUrl,
+                      orgId: connection.sfOrgId
+                  })
+              });
         await this.subscriber.start();
         await this.reconcileAll(false, null);
-        this.lastReconcile = Date.now();
+        this.jobs = this.periodicJobs();
         this.state = 'running';
         this.message = null;
         this.statusDirty = true;
@@ -366,7 +346,7 @@ export class OrgSync {
     }
 
     private async tick(): Promise<void> {
-        const { options, ds, logger } = this.deps;
+        const { options, logger } = this.deps;
         let next = options.flushIntervalMs;
         try {
             const gateway = this.gateway!;
@@ -377,52 +357,13 @@ export class OrgSync {
             if (stats.claimed >= options.claimLimit) next = 0;
             if (pace.delayMs > 0) next = Math.max(next, pace.delayMs);
             if (stats.circuitOpen) next = Math.max(next, this.breaker.msUntilProbe());
-            const now = Date.now();
-            let background = pacingFor(gateway.apiUsage, false);
-            if (!background.allowed && now - this.lastBudgetCheck >= options.budgetCheckMs) {
-                // Paused on a nearly spent budget: look again now and then (one call to /limits), so the pause
-                // ends when the rolling 24 h window frees calls even if no edit is flowing.
-                this.lastBudgetCheck = now;
-                await gateway.readLimits().catch(() => undefined);
-                background = pacingFor(gateway.apiUsage, false);
-            }
-            if (background.allowed) {
-                if (now - this.lastConfigPush >= options.configPushIntervalMs) {
-                    this.lastConfigPush = now;
-                    const pushed = await pushConfig(ds, this.orgId, gateway, this.connection!.names);
-                    if (pushed.errors.length) {
-                        logger.warn({ orgId: this.orgId, errors: pushed.errors }, 'configuration push refused');
-                        // Refused rows stay unsynced; try them again in 30 s rather than on every tick.
-                        this.lastConfigPush = now + 30_000;
-                    }
-                }
-                if (now - this.lastReconcile >= options.reconcileIntervalMs) {
-                    this.lastReconcile = now;
-                    void this.reconcileAll(false, null);
-                }
-                if (
-                    options.writeStatus &&
-                    (this.failedToReport.length ||
-                        (this.statusDirty && now - this.lastStatus >= options.statusIntervalMs))
-                ) {
-                    this.lastStatus = now;
-                    this.statusDirty = false;
-                    const failed = this.failedToReport.splice(0);
-                    await writeSyncErrors(gateway, this.connection!.names, failed).catch((err) => {
-                        this.failedToReport.unshift(...failed);
-                        throw err;
-                    });
-                    await writeSyncStatus(
-                        ds,
-                        this.orgId,
-                        gateway,
-                        this.connection!.names,
-                        'Connected',
-                        this.times,
-                        this.message
-                    );
-                }
-            }
+            const background = pacingFor(gateway.apiUsage, false);
+            await this.jobs!.runDue(background.allowed, (job, err) =>
+                logger.warn(
+                    { orgId: this.orgId, job, err, failures: this.jobs?.failures(job) },
+                    `sync job ${job} failed; backing off`
+                )
+            );
             const delta = gateway.apiCalls - this.lastApiCalls;
             if (delta > 0) this.deps.metrics?.apiCalls.inc({ org_id: this.orgId, kind: 'other' }, delta);
             this.lastApiCalls = gateway.apiCalls;
@@ -443,6 +384,100 @@ export class OrgSync {
                 );
         }
         this.schedule(next);
+    }
+
+    /**
+     * The org's periodic work (the documented schedule of an idle org's API calls): configuration push (no call
+     * unless something changed), reconcile, Sync_Status__c / Sync_Error__c writes when something changed, the
+     * budget check while paused, and pruning of processed event ids (no call). Every job that calls Salesforce
+     * goes through the circuit breaker the flusher uses, and a failing job backs off (JobTable).
+     */
+    private periodicJobs(): JobTable {
+        const { ds, options, logger } = this.deps;
+        const gateway = this.gateway!;
+        const names = this.connection!.names;
+        const guarded = (work: () => Promise<void>) => () => this.throughBreaker(work);
+        return new JobTable([
+            {
+                name: 'configPush',
+                intervalMs: options.configPushIntervalMs,
+                budget: 'background',
+                run: guarded(async () => {
+                    const pushed = await pushConfig(ds, this.orgId, gateway, names);
+                    if (pushed.errors.length) {
+                        logger.warn({ orgId: this.orgId, errors: pushed.errors }, 'configuration push refused');
+                        throw new Error(`configuration push refused: ${pushed.errors.join('; ')}`);
+                    }
+                })
+            },
+            {
+                name: 'reconcile',
+                intervalMs: options.reconcileIntervalMs,
+                budget: 'background',
+                run: async () => {
+                    if (this.breaker.state !== 'closed')
+                        throw new Error('circuit open: reconcile waits for Salesforce');
+                    void this.reconcileAll(false, null);
+                }
+            },
+            {
+                name: 'status',
+                intervalMs: options.statusIntervalMs,
+                budget: 'background',
+                wanted: () => options.writeStatus && (this.failedToReport.length > 0 || this.statusDirty),
+                run: guarded(async () => {
+                    this.statusDirty = false;
+                    const failed = this.failedToReport.splice(0);
+                    try {
+                        await writeSyncErrors(gateway, names, failed);
+                    } catch (err) {
+                        this.failedToReport.unshift(...failed);
+                        this.statusDirty = true;
+                        throw err;
+                    }
+                    await writeSyncStatus(ds, this.orgId, gateway, names, 'Connected', this.times, this.message);
+                })
+            },
+            {
+                // Paused on a nearly spent budget: look again now and then (one call to /limits), so the pause ends
+                // when the rolling 24 h window frees calls even if no edit is flowing.
+                name: 'budgetCheck',
+                intervalMs: options.budgetCheckMs,
+                budget: 'urgent',
+                wanted: () => !pacingFor(gateway.apiUsage, false).allowed,
+                run: guarded(() => gateway.readLimits())
+            },
+            {
+                name: 'pruneProcessedEvents',
+                intervalMs: options.pruneIntervalMs,
+                budget: 'background',
+                run: async () => {
+                    await createRepositories(ds.manager).processedEvents.prune(this.orgId, EVENT_RETENTION_HOURS + 1);
+                }
+            }
+        ]);
+    }
+
+    /**
+     * Runs a Salesforce call of a background job through the org's circuit breaker (the one the flusher uses): no
+     * call while the circuit is open (a probe when it is due), throttles and 5xx counted toward opening it.
+     */
+    private async throughBreaker(work: () => Promise<void>): Promise<void> {
+        if (!this.breaker.tryAcquire())
+            throw new Error(
+                `circuit open: Salesforce is refusing calls; next probe in ${this.breaker.msUntilProbe()} ms`
+            );
+        // Only a probe's success closes the circuit: a background call that succeeds while the flush's calls are being
+        // throttled (another endpoint) must not reset the count of consecutive throttles.
+        const probing = this.breaker.state !== 'closed';
+        try {
+            await work();
+            if (probing) this.breaker.recordSuccess();
+        } catch (err) {
+            if (classifyRequestError(err).throttle) this.breaker.recordThrottle();
+            else this.breaker.recordOther();
+            throw err;
+        }
     }
 
     private report(stats: FlushStats): void {
@@ -512,24 +547,7 @@ export class StatisfySyncEngine implements SyncEngine, OrgSchemaProvider {
         private readonly metrics?: Metrics,
         options: EngineOptions = {}
     ) {
-        this.options = {
-            flushIntervalMs: options.flushIntervalMs ?? 100,
-            reconcileIntervalMs: options.reconcileIntervalMs ?? 5 * 60_000,
-            statusIntervalMs: options.statusIntervalMs ?? 60_000,
-            configPushIntervalMs: options.configPushIntervalMs ?? 1000,
-            orgScanIntervalMs: options.orgScanIntervalMs ?? 5000,
-            budgetCheckMs: options.budgetCheckMs ?? 60_000,
-            leaderRetryMs: options.leaderRetryMs ?? 2000,
-            batchSize: options.batchSize ?? 500,
-            batchWindowMs: options.batchWindowMs ?? 50,
-            claimLimit: options.claimLimit ?? 10_000,
-            bulkThreshold: options.bulkThreshold ?? 2000,
-            importBulkThreshold: options.importBulkThreshold ?? 10_000,
-            preWriteCheck: options.preWriteCheck ?? 'known',
-            writeStatus: options.writeStatus ?? true,
-            eventTransport: options.eventTransport ?? 'pubsub',
-            pubsubUrl: options.pubsubUrl ?? ''
-        };
+        this.options = resolveEngineOptions(options);
         const repos = () => createRepositories(ds.manager);
         this.factory = new SalesforceConnectionFactory({
             apiVersion: options.apiVersion,

@@ -45,5 +45,33 @@ describe('idle API calls', () => {
         const pushed = (await used()).total - before.total;
         expect(pushed).toBeLessThanOrEqual(2);
         expect(await callsWhileIdle(3000)).toEqual({ calls: 0, endpoints: {} });
-    });
+    }, 20_000);
+});
+
+describe('configuration push during a 503 storm', () => {
+    it('When every Salesforce call answers 503, then a mapping change is retried with backoff until the circuit breaker opens, then not at all', async () => {
+        await e.control.fault({ path: '/services/data/**', status: 503 });
+        try {
+            const res = await e.api.patch('/api/v1/objects/Account/fields/Account.Name', {
+                displayName: 'Account name (storm)'
+            });
+            expect(res.status).toBe(200);
+            // Answered by the fault rule, these requests never reach the API counter: count the rule's hits.
+            const hits = async (): Promise<number> =>
+                ((await e.control.call('GET', '/faults')) as { rules: { hits: number }[] }).rules.reduce(
+                    (n, r) => n + r.hits,
+                    0
+                );
+            // The first attempts back off (1 s, 2 s, 4 s … with jitter); after 5 throttles the circuit opens and only a
+            // probe every 30 s is made. Retrying every tick (the old behaviour: once a second) keeps calling.
+            await sleep(10_000);
+            const before = await hits();
+            await sleep(5000);
+            const calls = (await hits()) - before;
+            console.log(`[storm] calls in the 5 s after 10 s of a storm: ${calls}`);
+            expect(calls).toBe(0);
+        } finally {
+            await e.control.clearFaults();
+        }
+    }, 30_000);
 });

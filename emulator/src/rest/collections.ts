@@ -76,6 +76,9 @@ function perRecord<T>(
             }
             const sp = tx.savepoint();
             try {
+                const id = typeof item === 'string' ? item : ((item as Rec)?.id ?? (item as Rec)?.Id);
+                const fault = org.faults.matchRecord(t, typeof id === 'string' ? id : undefined);
+                if (fault) throw new DmlError(fault.errorCode, fault.message, []);
                 results.push(fn(tx, item));
             } catch (e) {
                 store.rollbackTo(tx, sp);

@@ -9,6 +9,7 @@ import { RecordsRepository } from '../../data/records';
 import type { FieldMapping, Json, PendingEdit, RecordRow, SyncObject } from '../../data/types';
 import type { ConflictPolicy } from '../../../../contracts/sync-rules';
 import { classifyInboundField, decideConflict } from './rules/conflict';
+import { sameValue } from './rules/values';
 import { createRepositories, type EditUpdate, type NewConflict } from '../../data';
 
 /** One change of one Salesforce record, from an event or a SOQL row. */
@@ -84,10 +85,12 @@ export async function applyRecordChanges(
     for (const r of await createRepositories(m).records.getMany(orgId, ids, { forUpdate: true }))
         existing.set(r.sfId, r);
     const openEdits = new Map<string, PendingEdit>(); // sfId/field(lower) → newest open edit
+    const sentValues = new Map<string, unknown[]>(); // sfId/field(lower) → values of edits being sent right now
     for (const e of await createRepositories(m).pendingEdits.openForRecords(orgId, ids)) {
         const k = `${e.sfId}/${e.salesforceField.toLowerCase()}`;
         const prev = openEdits.get(k);
         if (!prev || BigInt(e.id) > BigInt(prev.id)) openEdits.set(k, e);
+        if (e.status === 'in_flight') sentValues.set(k, [...(sentValues.get(k) ?? []), e.newValue]);
     }
 
     const ordered = [...changes].sort((a, b) =>
@@ -145,6 +148,17 @@ export async function applyRecordChanges(
             const kind = classifyInboundField(value, lastKnown, edit, has);
             if (storedField !== field) delete next.sfValues[storedField];
             next.sfValues[field] = (value ?? null) as Json;
+            // Our own write of an older edit coming back while a newer edit of the field waits (issue 9 B4): an
+            // echo, not a Salesforce change — the newer edit stays, based on the value that just landed.
+            if (
+                (kind === 'conflict' || kind === 'change') &&
+                (sentValues.get(editKey) ?? []).some((v) => sameValue(v, value))
+            ) {
+                if (edit && edit.status === 'pending' && !sameValue(edit.baseValue, value))
+                    editUpdates.set(edit.id, { id: edit.id, status: 'pending', baseValue: value ?? null });
+                stats.echoes += 1;
+                continue;
+            }
             if (kind === 'unchanged') {
                 for (const k of keys) if (!(k in next.fields)) next.fields[k] = (value ?? null) as Json;
                 continue;
