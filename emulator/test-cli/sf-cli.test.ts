@@ -43,6 +43,20 @@ function records(r: SfResult): Array<Record<string, unknown>> {
     return ok<{ records: Array<Record<string, unknown>> }>(r).records;
 }
 
+/** `sf org login access-token` with a password-grant token of the admin user. */
+async function loginAccessToken(url: string, alias: string): Promise<SfResult> {
+    const token = await accessToken(url, 'admin@statisfy.test');
+    return sf.run(['org', 'login', 'access-token', '--instance-url', url, '--no-prompt', '--alias', alias], {
+        env: { SF_ACCESS_TOKEN: token }
+    });
+}
+
+/** `sf org login jwt` with the development connected app and key. */
+function loginJwt(url: string, username: string, alias: string): Promise<SfResult> {
+    const app = ['--client-id', 'statisfy-dev-client', '--jwt-key-file', DEV_JWT_PRIVATE_KEY_PATH];
+    return sf.run(['org', 'login', 'jwt', ...app, '--username', username, '--instance-url', url, '--alias', alias]);
+}
+
 let sf: SfCli;
 let emu: RunningEmulator;
 let work: string;
@@ -62,33 +76,12 @@ afterAll(async () => {
 
 describe('sf CLI against the emulator', () => {
     it('org login access-token stores the org', async () => {
-        const token = await accessToken(emu.url, 'admin@statisfy.test');
-        const r = ok(
-            await sf.run(['org', 'login', 'access-token', '--instance-url', emu.url, '--no-prompt', '--alias', 'emu'], {
-                env: { SF_ACCESS_TOKEN: token }
-            })
-        );
+        const r = ok(await loginAccessToken(emu.url, 'emu'));
         expect(r).toMatchObject({ username: 'admin@statisfy.test', orgId: emu.orgId });
     });
 
     it('org login jwt signs with the dev certificate (exp in milliseconds, as the CLI signs it)', async () => {
-        const r = ok(
-            await sf.run([
-                'org',
-                'login',
-                'jwt',
-                '--client-id',
-                'statisfy-dev-client',
-                '--jwt-key-file',
-                DEV_JWT_PRIVATE_KEY_PATH,
-                '--username',
-                'integration@statisfy.test',
-                '--instance-url',
-                emu.url,
-                '--alias',
-                'emu-jwt'
-            ])
-        );
+        const r = ok(await loginJwt(emu.url, 'integration@statisfy.test', 'emu-jwt'));
         expect(r).toMatchObject({ username: 'integration@statisfy.test', orgId: emu.orgId });
         const who = ok(await sf.run(['org', 'display', '--target-org', 'emu-jwt']));
         expect(who).toMatchObject({ username: 'integration@statisfy.test', connectedStatus: 'Connected' });
@@ -358,38 +351,14 @@ describe('sf CLI against a namespaced emulator (--namespace statisfy, a subscrib
 
     beforeAll(async () => {
         ns = await startEmulator({ port: 0, seed: 'demo', namespace: 'statisfy' });
-        const token = await accessToken(ns.url, 'admin@statisfy.test');
-        ok(
-            await sf.run(
-                ['org', 'login', 'access-token', '--instance-url', ns.url, '--no-prompt', '--alias', 'emu-ns'],
-                {
-                    env: { SF_ACCESS_TOKEN: token }
-                }
-            )
-        );
+        ok(await loginAccessToken(ns.url, 'emu-ns'));
     });
     afterAll(async () => {
         await ns?.stop();
     });
 
     it('logs in with jwt and reads the Organization namespace', async () => {
-        ok(
-            await sf.run([
-                'org',
-                'login',
-                'jwt',
-                '--client-id',
-                'statisfy-dev-client',
-                '--jwt-key-file',
-                DEV_JWT_PRIVATE_KEY_PATH,
-                '--username',
-                'sales@statisfy.test',
-                '--instance-url',
-                ns.url,
-                '--alias',
-                'emu-ns-jwt'
-            ])
-        );
+        ok(await loginJwt(ns.url, 'sales@statisfy.test', 'emu-ns-jwt'));
         const r = records(await sf.run(['data', 'query', '-q', 'SELECT NamespacePrefix FROM Organization', ...nsOrg]));
         expect(r[0].NamespacePrefix).toBe('statisfy');
     });

@@ -65,6 +65,11 @@ async function step(name: string, fn: () => Promise<void>): Promise<void> {
     }
 }
 
+// A stray rejection in a scenario must not end the whole run: it is reported, and that scenario fails.
+process.on('unhandledRejection', (err) => {
+    process.stderr.write(`bench: unhandled rejection: ${String((err as Error)?.message ?? err)}\n`);
+});
+
 async function main(): Promise<number> {
     if (args.includes('--emulator')) {
         return (

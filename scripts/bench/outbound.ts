@@ -117,12 +117,17 @@ async function countCalls(s: OutboundStage, fn: () => Promise<number[]>): Promis
 async function oursEdits(s: OutboundStage, tag: string, n: number, rate: number | null): Promise<number[]> {
     const ids = s.ids.slice(0, n);
     const lat: Promise<number>[] = [];
+    const refused = new Map<string, number>();
     const one = async (id: string, i: number) => {
         const value = `${tag}-${i}`;
         const res = await s.child.api.patch(`/api/v1/objects/Account/records/${id}`, {
             fields: { 'Account.Phone': value }
         });
-        if (res.status !== 200) throw new Error(`PATCH answered ${res.status}: ${JSON.stringify(res.body)}`);
+        if (res.status !== 200) {
+            const k = `${res.status} ${res.body?.error?.code ?? ''}`.trim();
+            refused.set(k, (refused.get(k) ?? 0) + 1);
+            return;
+        }
         lat.push(s.watcher.expect(id, 'Phone', value, Date.now()));
     };
     if (rate === null) await pool(ids, 16, one);
@@ -132,10 +137,15 @@ async function oursEdits(s: OutboundStage, tag: string, n: number, rate: number 
         for (const [i, id] of ids.entries()) {
             const due = start + (i * 1000) / rate;
             if (due > Date.now()) await sleep(due - Date.now());
-            sent.push(one(id, i));
+            sent.push(
+                one(id, i).catch((e: Error) => {
+                    refused.set(e.message.slice(0, 80), (refused.get(e.message.slice(0, 80)) ?? 0) + 1);
+                })
+            );
         }
         await Promise.all(sent);
     }
+    if (refused.size > 0) throw new Error(`PATCHes refused: ${[...refused].map(([k, n]) => `${n}× ${k}`).join(', ')}`);
     return Promise.all(lat);
 }
 
@@ -149,6 +159,7 @@ async function naiveEdits(
 ): Promise<number[]> {
     const ids = s.ids.slice(0, n);
     const lat: number[] = [];
+    const failures: string[] = [];
     const one = async (id: string, i: number) => {
         const value = `${tag}-${i}`;
         const t0 = Date.now();
@@ -164,10 +175,11 @@ async function naiveEdits(
         for (const [i, id] of ids.entries()) {
             const due = start + (i * 1000) / rate;
             if (due > Date.now()) await sleep(due - Date.now());
-            sent.push(one(id, i));
+            sent.push(one(id, i).catch((e: Error) => void failures.push(e.message)));
         }
         await Promise.all(sent);
     }
+    if (failures.length) throw new Error(`naive updates failed: ${failures.length}× ${failures[0]}`);
     return lat;
 }
 
