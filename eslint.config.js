@@ -74,5 +74,49 @@ module.exports = [
             }
         },
         rules: { '@lwc/lwc/no-document-query': 'off' }
+    },
+    {
+        // One data path (issue 8): every SQL statement of the companion lives in companion/src/data. Outside it, no
+        // row mapper, no pg client, and no `.query(` on a DataSource, EntityManager or transaction.
+        files: ['companion/src/**/*.ts'],
+        ignores: ['companion/src/data/**'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        {
+                            group: ['**/data/rows', '**/data/rows.ts'],
+                            message: 'Row mappers stay inside companion/src/data: call a repository.'
+                        }
+                    ],
+                    paths: [
+                        {
+                            name: 'pg',
+                            message: 'PostgreSQL access stays inside companion/src/data.',
+                            allowTypeImports: true
+                        }
+                    ]
+                }
+            ],
+            'no-restricted-syntax': [
+                'error',
+                {
+                    selector:
+                        "CallExpression[callee.property.name='query'][callee.object.name=/^(m|tx|manager|ds|dataSource|client|admin)$/]",
+                    message: 'SQL belongs in a repository under companion/src/data.'
+                },
+                {
+                    selector:
+                        "CallExpression[callee.property.name='query'][callee.object.property.name=/^(manager|dataSource|client)$/]",
+                    message: 'SQL belongs in a repository under companion/src/data.'
+                }
+            ]
+        }
+    },
+    {
+        // The leader lock holds a dedicated pg connection (outside the pool) whose SQL is in data/leader-lock.ts.
+        files: ['companion/src/sync/leader.ts'],
+        rules: { 'no-restricted-imports': 'off' }
     }
 ];

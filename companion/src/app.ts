@@ -11,7 +11,7 @@ import { createExpressApp } from './api/server';
 import type { ApiContext } from './api/route';
 import type { Config } from './config';
 import { createRepositories, sumCounts } from './data';
-import { createDataSource, migrateWithLock, migrationsDone } from './data/db/datasource';
+import { createDataSource, ensureDatabase, migrateWithLock, migrationsDone, pingDatabase } from './data/db/datasource';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './data/db/embedded';
 import type { OrgSchemaProvider, SyncEngine } from './domain/ports';
 import { bootstrapOrgFromConfig } from './domain/tenants';
@@ -91,7 +91,7 @@ export function createCompanion(config: Config, deps: CompanionDeps = {}): Compa
     const readiness: ApiContext['readiness'] = async () => {
         const checks: Record<string, { ok: boolean; detail?: string }> = {};
         try {
-            await dataSource!.query('SELECT 1');
+            await pingDatabase(dataSource!);
             checks.database = { ok: true };
             checks.migrations = (await migrationsDone(dataSource!))
                 ? { ok: true }
@@ -154,11 +154,7 @@ export function createCompanion(config: Config, deps: CompanionDeps = {}): Compa
                 port: config.embeddedPgPort,
                 logger: logger.child({ component: 'postgres' })
             });
-            const admin = createDataSource({ url: embedded.adminUrl, migrationsRun: false, poolSize: 1 });
-            await admin.initialize();
-            const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'statisfy'`);
-            if (exists.length === 0) await admin.query('CREATE DATABASE statisfy');
-            await admin.destroy();
+            await ensureDatabase(embedded.adminUrl, 'statisfy');
             databaseUrl = embedded.urlFor('statisfy');
         }
         dataSource = createDataSource({

@@ -4,14 +4,13 @@
  * configuration and tokens.
  */
 import { z } from 'zod';
-import { createRepositories } from '../data';
 import { listConflicts, resolveConflict } from '../domain/conflicts';
 import { createField, listFields, listObjects, updateField, updateObject } from '../domain/configuration';
 import { getOrg } from '../domain/org';
 import { editRecord, getRecord, listRecords } from '../domain/records';
-import { syncErrors, syncStatus } from '../domain/status';
+import { auditEntries, requestSync, syncErrors, syncStatus } from '../domain/status';
 import { createToken, listTokens, revokeToken } from '../domain/tenants';
-import { notFound, unavailable } from '../lib/errors';
+import { unavailable } from '../lib/errors';
 import { list, ref } from './responses';
 import { route, type RouteDef } from './route';
 import * as s from './schemas';
@@ -148,14 +147,7 @@ export const apiRoutes: RouteDef[] = [
         handler: async ({ actor, body }, ctx) => {
             if (!ctx.engine)
                 throw unavailable('SYNC_ENGINE_UNAVAILABLE', 'The sync engine is not running in this companion');
-            if (body.objectApiName) {
-                const object = await createRepositories(ctx.dataSource.manager).syncObjects.get(
-                    actor.orgId,
-                    body.objectApiName
-                );
-                if (!object) throw notFound(`Object ${body.objectApiName} is not synced in this org`);
-            }
-            const { runId } = await ctx.engine.requestSync(actor.orgId, body.objectApiName, body.kind);
+            const { runId } = await requestSync(ctx.dataSource, ctx.engine, actor, body.objectApiName, body.kind);
             return { accepted: true, objectApiName: body.objectApiName ?? null, kind: body.kind, runId };
         }
     }),
@@ -252,7 +244,7 @@ export const apiRoutes: RouteDef[] = [
         query: s.pageQuery.extend({ target: z.string().max(300).optional() }),
         response: list('AuditEntry'),
         handler: async ({ actor, query }, ctx) => ({
-            items: (await createRepositories(ctx.dataSource.manager).auditLog.list(actor.orgId, query)).map((e) => ({
+            items: (await auditEntries(ctx.dataSource, actor, query)).map((e) => ({
                 id: e.id,
                 actor: e.actor,
                 action: e.action,

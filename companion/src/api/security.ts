@@ -6,7 +6,7 @@
  * - malformed input refused with 400 and the error body before it reaches a handler or PostgreSQL: bad
  *   percent-encoding in the path, NUL bytes and lone UTF-16 surrogates in the path, query or JSON body, JSON nested
  *   deeper than {@link MAX_JSON_DEPTH}, numbers JSON cannot carry (`1e400` parses to Infinity);
- * - failed token attempts throttled per client address (`express-rate-limit`): past the limit, 429 with
+ * - failed token attempts throttled per client address (answers sent as 401 only): past the limit, 429 with
  *   `Retry-After`;
  * - `/metrics` behind `METRICS_TOKEN` (docs/operating.md "Metrics").
  *
@@ -14,7 +14,6 @@
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import rateLimit from 'express-rate-limit';
 import helmet from 'helmet';
 import { AppError, badRequest, type ErrorDetail } from '../lib/errors';
 
@@ -162,28 +161,47 @@ export const wellFormedBody: RequestHandler = (req, _res, next) => {
 /**
  * Counts answers 401 per client address; past `limit` in the window every request from that address answers
  * 429 `TOO_MANY_FAILED_TOKENS` with `Retry-After` until the window ends.
+ *
+ * Only answers that were sent as 401 count. (express-rate-limit's `skipSuccessfulRequests` counts every request up
+ * front and takes it back on 'finish'; a request the browser abandons — every event stream of the web app closed
+ * by a page load or navigation — ends with 'close' instead and stayed counted, locking a user out after 20 page
+ * loads.)
  */
 export function failedTokenThrottle(options: HttpSecurityOptions = {}): RequestHandler {
     const windowMs = options.authFailureWindowMs ?? 5 * 60_000;
-    return rateLimit({
-        windowMs,
-        limit: options.authFailureLimit ?? 20,
-        standardHeaders: 'draft-7',
-        legacyHeaders: false,
-        // Only failed token attempts count.
-        skipSuccessfulRequests: true,
-        requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-        handler: (_req: Request, res: Response, _next: NextFunction, opts) => {
+    const limit = options.authFailureLimit ?? 20;
+    const failures = new Map<string, { count: number; resetAt: number }>();
+    return (req: Request, res: Response, next: NextFunction) => {
+        const key = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+        const now = Date.now();
+        let entry = failures.get(key);
+        if (entry && entry.resetAt <= now) {
+            failures.delete(key);
+            entry = undefined;
+        }
+        if (entry && entry.count >= limit) {
+            const seconds = Math.max(1, Math.ceil((entry.resetAt - now) / 1000));
+            res.setHeader('Retry-After', String(seconds));
             const error = new AppError(
                 'TOO_MANY_FAILED_TOKENS',
-                `Too many requests with an unknown or revoked token from this address; try again in ${Math.ceil(
-                    opts.windowMs / 1000
-                )} s at the latest`,
+                `Too many requests with an unknown or revoked token from this address; try again in ${seconds} s at the latest`,
                 429
             );
             res.status(429).json(error.toBody());
+            return;
         }
-    });
+        res.once('finish', () => {
+            if (res.statusCode !== 401) return;
+            const current = failures.get(key);
+            if (current && current.resetAt > Date.now()) current.count++;
+            else failures.set(key, { count: 1, resetAt: Date.now() + windowMs });
+            // Forget addresses whose window ended, so the map stays as small as the current failures.
+            if (failures.size > 10_000) {
+                for (const [k, v] of failures) if (v.resetAt <= Date.now()) failures.delete(k);
+            }
+        });
+        next();
+    };
 }
 
 function sameSecret(a: string, b: string): boolean {

@@ -4,10 +4,9 @@
  * the routes, and the one error handler.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { createRepositories } from '../data';
 import { hasRole, type Actor } from '../domain/context';
-import { authenticate } from '../domain/tenants';
-import { AppError, forbidden, fromZodError, notFound, unauthorized, type ErrorHandler } from '../lib/errors';
+import { identify } from './identify';
+import { AppError, forbidden, fromZodError, notFound, type ErrorHandler } from '../lib/errors';
 import { extendLogContext, requestIdFrom, withLogContext } from '../lib/logger';
 import { buildOpenApi } from './openapi';
 import { opsRoutes } from './ops';
@@ -43,22 +42,9 @@ function parse<T>(
     return result.data;
 }
 
-const lastTouched = new Map<string, number>();
-
 async function actorFrom(req: Request, ctx: ApiContext): Promise<Actor> {
-    const header = req.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match) throw unauthorized();
-    const repos = createRepositories(ctx.dataSource.manager);
-    const identity = await authenticate(repos, match[1]);
-    if (!identity) throw unauthorized('Unknown or revoked API token');
+    const identity = await identify(req, ctx);
     extendLogContext({ orgId: identity.orgId });
-    // last_used_at is kept to the minute: skip the write entirely when this process touched the token recently.
-    const now = Date.now();
-    if ((lastTouched.get(identity.id) ?? 0) < now - 60_000) {
-        lastTouched.set(identity.id, now);
-        repos.apiTokens.touch(identity.orgId, identity.id).catch(() => undefined);
-    }
     return { orgId: identity.orgId, role: identity.role, name: `token:${identity.name}` };
 }
 

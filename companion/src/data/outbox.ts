@@ -3,18 +3,16 @@
  */
 import type { EntityManager } from 'typeorm';
 import { jsonParam, rows, toConflict, toPendingEdit } from './rows';
-import type { Conflict, ConflictPolicy, EditStatus, Json, PendingEdit } from './types';
+import type { Conflict, ConflictPolicy, EditStatus, PendingEdit } from './types';
 
-/** A field edit to write to Salesforce. */
-export interface NewPendingEdit {
-    objectApiName: string;
-    sfId: string;
-    fieldKey: string;
-    salesforceField: string;
-    newValue: Json;
-    /** The last known Salesforce value the edit was made against (conflict detection). */
-    baseValue: Json;
-}
+/**
+ * A field edit to write to Salesforce; `baseValue` is the last known Salesforce value it was made against
+ * (conflict detection), unless an earlier edit of the field is being sent (then it is based on that value).
+ */
+export type NewPendingEdit = Pick<
+    PendingEdit,
+    'objectApiName' | 'sfId' | 'fieldKey' | 'salesforceField' | 'newValue' | 'baseValue'
+>;
 
 /** Open work of one object of one org (see {@link PendingEditsRepository.countsByObject}). */
 export interface OutboxCountsRow {
@@ -184,6 +182,28 @@ export class PendingEditsRepository {
                                                      attempts int)
              WHERE e.org_id = $1 AND e.id = x.id`,
             [orgId, JSON.stringify(payload)]
+        );
+    }
+
+    /** True when a later, not superseded edit of the same record and field exists. */
+    async hasNewer(orgId: string, edit: { id: string; sfId: string; fieldKey: string }): Promise<boolean> {
+        const [row] = await rows(
+            this.m,
+            `SELECT 1 FROM pending_edits WHERE org_id = $1 AND sf_id = $2 AND field_key = $3 AND id > $4
+             AND status <> 'superseded' LIMIT 1`,
+            [orgId, edit.sfId, edit.fieldKey, edit.id]
+        );
+        return row !== undefined;
+    }
+
+    /** Puts a failed row back to `pending`, due now, with its attempts starting over. */
+    async retry(orgId: string, id: string): Promise<void> {
+        await rows(
+            this.m,
+            `UPDATE pending_edits SET status = 'pending', attempts = 0, next_attempt_at = now(),
+                    error_code = NULL, error_message = NULL, updated_at = now()
+             WHERE org_id = $1 AND id = $2`,
+            [orgId, id]
         );
     }
 

@@ -82,6 +82,25 @@ export class RecordsRepository {
         ).map(toRecord);
     }
 
+    /**
+     * Records written at or after `since` (database time), oldest first: the live updates' poll. The caller re-reads
+     * an overlap window and drops what it has seen, since `now()` is a transaction's start, not its commit.
+     */
+    async touchedSince(
+        orgId: string,
+        since: Date,
+        limit: number
+    ): Promise<{ objectApiName: string; sfId: string; updatedAt: Date }[]> {
+        return (
+            await rows(
+                this.m,
+                `SELECT object_api_name, sf_id, updated_at FROM records
+                 WHERE org_id = $1 AND updated_at > $2 ORDER BY updated_at LIMIT $3`,
+                [orgId, since, limit]
+            )
+        ).map((r) => ({ objectApiName: r.object_api_name, sfId: r.sf_id, updatedAt: new Date(r.updated_at) }));
+    }
+
     /** Merges Salesforce values (and optionally Statisfy values) into stored records, in one statement. */
     async mergeValues(
         orgId: string,

@@ -72,6 +72,24 @@ export class ProcessedEventsRepository {
 export class SyncRunsRepository {
     constructor(private readonly m: EntityManager) {}
 
+    /**
+     * A fingerprint of the org's sync activity (outbox, conflicts, runs, org state): it changes whenever one of them
+     * does. Compared for equality only (live updates), never as a time.
+     */
+    async activityFingerprint(orgId: string): Promise<string> {
+        const [fp] = await rows(
+            this.m,
+            `SELECT (SELECT max(updated_at) FROM pending_edits WHERE org_id = $1) AS edits,
+                    (SELECT count(*) FROM pending_edits WHERE org_id = $1) AS edit_count,
+                    (SELECT max(coalesce(resolved_at, detected_at)) FROM conflicts WHERE org_id = $1) AS conflicts,
+                    (SELECT count(*) FROM conflicts WHERE org_id = $1 AND status = 'open') AS open_conflicts,
+                    (SELECT max(coalesce(finished_at, started_at)) FROM sync_runs WHERE org_id = $1) AS runs,
+                    (SELECT updated_at FROM orgs WHERE id = $1) AS org`,
+            [orgId]
+        );
+        return JSON.stringify(fp);
+    }
+
     /** Starts a run. */
     async start(orgId: string, kind: SyncRunKind, objectApiName: string | null = null): Promise<SyncRun> {
         const [row] = await rows(

@@ -121,6 +121,14 @@ export interface TokenIdentity extends ApiToken {
 export class ApiTokensRepository {
     constructor(private readonly m: EntityManager) {}
 
+    /** Which of these token ids are still active (not revoked, not deleted). */
+    async activeIds(ids: readonly string[]): Promise<string[]> {
+        if (ids.length === 0) return [];
+        return (
+            await rows(this.m, 'SELECT id FROM api_tokens WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL', [ids])
+        ).map((r) => String(r.id));
+    }
+
     /** Stores a token's hash. */
     async create(orgId: string, input: { name: string; role: Role; tokenHash: string }): Promise<ApiToken> {
         const [row] = await rows(

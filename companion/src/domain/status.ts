@@ -3,6 +3,7 @@
  */
 import type { DataSource } from 'typeorm';
 import { createRepositories, sumCounts } from '../data';
+import { notFound } from '../lib/errors';
 import type { Actor } from './context';
 import type { EngineOrgStatus, SyncEngine } from './ports';
 import { syncErrorView, type SyncErrorView } from './views';
@@ -114,4 +115,36 @@ export async function syncErrors(
     page: { limit: number; offset: number }
 ): Promise<SyncErrorView[]> {
     return (await createRepositories(dataSource.manager).pendingEdits.listFailed(actor.orgId, page)).map(syncErrorView);
+}
+
+/** Recent sync runs of the org, newest first. */
+export function syncRuns(dataSource: DataSource, actor: Actor, limit: number) {
+    return createRepositories(dataSource.manager).syncRuns.list(actor.orgId, limit);
+}
+
+/**
+ * "Sync now" (`POST /api/v1/sync`, ARCHITECTURE §4): checks the object is synced in the org (404 otherwise) and hands
+ * the request to the engine, which records a sync run.
+ */
+export async function requestSync(
+    dataSource: DataSource,
+    engine: SyncEngine,
+    actor: Actor,
+    objectApiName: string | null | undefined,
+    kind: Parameters<SyncEngine['requestSync']>[2]
+): ReturnType<SyncEngine['requestSync']> {
+    if (objectApiName) {
+        const object = await createRepositories(dataSource.manager).syncObjects.get(actor.orgId, objectApiName);
+        if (!object) throw notFound(`Object ${objectApiName} is not synced in this org`);
+    }
+    return engine.requestSync(actor.orgId, objectApiName ?? undefined, kind);
+}
+
+/** The org's configuration audit log, newest first. */
+export function auditEntries(
+    dataSource: DataSource,
+    actor: Actor,
+    query: { limit: number; offset: number; target?: string }
+) {
+    return createRepositories(dataSource.manager).auditLog.list(actor.orgId, query);
 }

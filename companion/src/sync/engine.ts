@@ -8,7 +8,7 @@
 import { expandRecordChange } from '../../../contracts/record-change';
 import type { DataSource } from 'typeorm';
 import type { CompanionServices } from '../services';
-import { classifyRequestError } from '../domain/sync/rules/classify';
+import { backoffDelay, classifyRequestError } from '../domain/sync/rules/classify';
 import { JobTable } from './jobs';
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options';
 import { createRepositories, NOTIFY_CHANNELS } from '../data';
@@ -161,7 +161,7 @@ export class OrgSync {
                 this.message = (err as Error).message;
                 this.deps.logger.warn({ orgId: this.orgId, err, attempt }, 'org sync could not start; retrying');
                 await this.stopWork();
-                await sleep(Math.min(60_000, 1000 * 2 ** Math.min(attempt, 6)));
+                await sleep(Math.max(1000, backoffDelay(attempt)));
             }
         }
     }

@@ -4,9 +4,7 @@
  * and take over when the holder dies (its session ends, so PostgreSQL releases the lock).
  */
 import { Client } from 'pg';
-
-/** Lock namespace (first key of the two-key advisory lock): "SF" in ASCII. */
-export const LOCK_CLASS = 0x5346;
+import { listenOn, tryOrgLeaderLock } from '../data/leader-lock';
 
 /** Options of {@link OrgLeaderLock}. */
 export interface LeaderOptions {
@@ -71,18 +69,15 @@ export class OrgLeaderLock {
                 await c.connect();
                 this.client = c;
             }
-            const res = await this.client.query<{ ok: boolean }>(
-                'SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok',
-                [LOCK_CLASS, this.options.orgId]
-            );
-            if (res.rows[0]?.ok && !this.stopped) {
+            const locked = await tryOrgLeaderLock(this.client, this.options.orgId);
+            if (locked && !this.stopped) {
                 this.leader = true;
                 const client = this.client;
                 client.on('end', () => void this.lost(new Error('leader lock connection closed')));
                 client.on('notification', (n) => {
                     if (n.payload === this.options.orgId) this.options.onNotify?.(n.channel);
                 });
-                for (const ch of this.options.listen ?? []) await client.query(`LISTEN "${ch.replace(/"/g, '')}"`);
+                await listenOn(client, this.options.listen ?? []);
                 await this.options.onAcquired();
                 return;
             }

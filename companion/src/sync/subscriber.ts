@@ -8,6 +8,7 @@
  */
 import type { Connection } from 'jsforce';
 import { StreamingExtension } from 'jsforce/lib/api/streaming';
+import { backoffDelay } from '../domain/sync/rules/classify';
 import type { ChannelEvent } from '../domain/sync/inbound-batch';
 
 type FayeMessage = {
@@ -164,7 +165,7 @@ export class OrgSubscriber {
             } catch (err) {
                 this.options.onError?.(err, `apply batch of ${batch.length} events (attempt ${attempt})`);
                 if (this.stopped && attempt >= 3) return; // not acknowledged: replayed from the stored id next start
-                await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+                await new Promise((r) => setTimeout(r, Math.max(100, backoffDelay(attempt, Math.random, 100, 5000))));
             }
         }
     }

@@ -13,6 +13,7 @@
  */
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
+import { createRepositories } from '../data';
 import type { Logger } from '../lib/logger';
 
 /** How often an org's poller looks for changes (ms). */
@@ -127,11 +128,7 @@ export class LiveHub {
     private async closeRevoked(poller: OrgPoller): Promise<void> {
         const tokenIds = [...new Set(poller.clients.values())];
         if (tokenIds.length === 0) return;
-        const active: { id: string }[] = await this.dataSource.query(
-            `SELECT id FROM api_tokens WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL`,
-            [tokenIds]
-        );
-        const valid = new Set(active.map((r) => r.id));
+        const valid = new Set(await createRepositories(this.dataSource.manager).apiTokens.activeIds(tokenIds));
         for (const [res, tokenId] of poller.clients) {
             if (valid.has(tokenId)) continue;
             res.write(`event: revoked\ndata: {}\n\n`);
@@ -144,37 +141,25 @@ export class LiveHub {
         if (!this.dataSource.isInitialized) return;
         await this.closeRevoked(poller);
         if (poller.clients.size === 0) return;
-        const changed: { object_api_name: string; sf_id: string; updated_at: Date }[] = await this.dataSource.query(
-            `SELECT object_api_name, sf_id, updated_at FROM records
-             WHERE org_id = $1 AND updated_at > $2 ORDER BY updated_at LIMIT 2000`,
-            [orgId, new Date(poller.since.getTime() - OVERLAP_MS)]
-        );
+        const repos = createRepositories(this.dataSource.manager);
+        const changed = await repos.records.touchedSince(orgId, new Date(poller.since.getTime() - OVERLAP_MS), 2000);
         const byObject = new Map<string, string[]>();
         let newest = poller.since.getTime();
         for (const row of changed) {
-            const at = new Date(row.updated_at).getTime();
+            const at = row.updatedAt.getTime();
             newest = Math.max(newest, at);
-            if (poller.seen.get(row.sf_id) === at) continue;
-            poller.seen.set(row.sf_id, at);
-            const ids = byObject.get(row.object_api_name) ?? [];
-            ids.push(row.sf_id);
-            byObject.set(row.object_api_name, ids);
+            if (poller.seen.get(row.sfId) === at) continue;
+            poller.seen.set(row.sfId, at);
+            const ids = byObject.get(row.objectApiName) ?? [];
+            ids.push(row.sfId);
+            byObject.set(row.objectApiName, ids);
         }
         poller.since = new Date(newest);
         const horizon = newest - 2 * OVERLAP_MS;
         for (const [id, at] of poller.seen) if (at < horizon) poller.seen.delete(id);
         for (const [objectApiName, ids] of byObject) this.broadcast(poller, 'record', { objectApiName, ids });
 
-        const [fp] = await this.dataSource.query(
-            `SELECT (SELECT max(updated_at) FROM pending_edits WHERE org_id = $1) AS edits,
-                    (SELECT count(*) FROM pending_edits WHERE org_id = $1) AS edit_count,
-                    (SELECT max(coalesce(resolved_at, detected_at)) FROM conflicts WHERE org_id = $1) AS conflicts,
-                    (SELECT count(*) FROM conflicts WHERE org_id = $1 AND status = 'open') AS open_conflicts,
-                    (SELECT max(coalesce(finished_at, started_at)) FROM sync_runs WHERE org_id = $1) AS runs,
-                    (SELECT updated_at FROM orgs WHERE id = $1) AS org`,
-            [orgId]
-        );
-        const fingerprint = JSON.stringify(fp);
+        const fingerprint = await repos.syncRuns.activityFingerprint(orgId);
         if (poller.fingerprint !== null && poller.fingerprint !== fingerprint) this.broadcast(poller, 'sync', {});
         poller.fingerprint = fingerprint;
     }

@@ -14,15 +14,14 @@
  *
  * A failed edit given up (keep-salesforce or discard) becomes `superseded` (never sent) and is audited.
  */
-import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { list, ref } from '../api/responses';
+import { identify } from '../api/identify';
 import { route, type RouteDef } from '../api/route';
-import { createRepositories, inTransaction, notifyOnCommit, NOTIFY_CHANNELS } from '../data';
-import { rows } from '../data/rows';
-import { hasRole, type Actor } from '../domain/context';
-import { authenticate } from '../domain/tenants';
-import { conflict, forbidden, notFound, unauthorized, unavailable } from '../lib/errors';
+import { hasRole } from '../domain/context';
+import { giveUpFailedEdit, retryFailedEdit } from '../domain/failed-edits';
+import { syncRuns } from '../domain/status';
+import { forbidden, notFound, unavailable } from '../lib/errors';
 import type { LiveHub } from './live';
 
 const objectParam = z.object({
@@ -42,44 +41,6 @@ const editParam = z.object({
 const runsQuery = z.strictObject({
     limit: z.coerce.number({ message: 'expected a number' }).int().min(1).max(100).default(20)
 });
-
-/**
- * Gives up a failed edit (it is never sent): with `keepSalesforce` the record's Statisfy value goes back to the last
- * known Salesforce value; otherwise the Statisfy value stays, in Statisfy only. Only the latest edit of its record
- * and field, and only while it is `failed` (409 otherwise). Audited as `edit.keep_salesforce` / `edit.discard`.
- */
-async function giveUpFailedEdit(dataSource: DataSource, actor: Actor, id: string, keepSalesforce: boolean) {
-    return inTransaction(dataSource, async (repos, manager) => {
-        const edit = await repos.pendingEdits.get(actor.orgId, id);
-        if (!edit) throw notFound(`No edit ${id}`);
-        if (edit.status !== 'failed') throw conflict(`Edit ${id} is ${edit.status}, not failed`);
-        const [newer] = await rows(
-            manager,
-            `SELECT id FROM pending_edits WHERE org_id = $1 AND sf_id = $2 AND field_key = $3 AND id > $4
-             AND status <> 'superseded' LIMIT 1`,
-            [actor.orgId, edit.sfId, edit.fieldKey, id]
-        );
-        if (newer) throw conflict(`A newer edit of ${edit.fieldKey} on ${edit.sfId} exists: act on that one instead`);
-        let value = edit.newValue;
-        if (keepSalesforce) {
-            const record = await repos.records.get(actor.orgId, edit.sfId, { forUpdate: true });
-            if (!record) throw notFound(`The record ${edit.sfId} of edit ${id} no longer exists`);
-            value = record.sfValues[edit.salesforceField] ?? null;
-            await repos.records.mergeFields(actor.orgId, edit.sfId, { [edit.fieldKey]: value });
-        }
-        await repos.pendingEdits.applyUpdates(actor.orgId, [
-            { id, status: 'superseded', errorCode: edit.errorCode, errorMessage: edit.errorMessage }
-        ]);
-        await repos.auditLog.append(actor.orgId, {
-            actor: actor.name,
-            action: keepSalesforce ? 'edit.keep_salesforce' : 'edit.discard',
-            target: `record:${edit.sfId}:${edit.fieldKey}`,
-            before: { editId: id, value: edit.newValue, errorCode: edit.errorCode, message: edit.errorMessage },
-            after: { value }
-        });
-        return { editId: id, status: 'superseded', field: edit.fieldKey, value };
-    });
-}
 
 /** A field of the org's describe as the schema provider returns it (companion/src/salesforce/describe-cache.ts). */
 interface DescribedField {
@@ -108,10 +69,7 @@ export function webRoutes(hub: LiveHub): RouteDef[] {
                 'text/event-stream; send the token as `Authorization: Bearer <token>` (read the stream with fetch).',
             response: { mediaType: 'text/event-stream', schema: { type: 'string' } },
             raw: async (req, res, ctx) => {
-                const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-                if (!match) throw unauthorized();
-                const identity = await authenticate(createRepositories(ctx.dataSource.manager), match[1]);
-                if (!identity) throw unauthorized('Unknown or revoked API token');
+                const identity = await identify(req, ctx);
                 if (!hasRole(identity.role, 'viewer')) throw forbidden('This needs the viewer role');
                 hub.attach(identity.orgId, res, identity.id);
             }
@@ -125,7 +83,7 @@ export function webRoutes(hub: LiveHub): RouteDef[] {
             query: runsQuery,
             response: list('SyncRun'),
             handler: async ({ actor, query }, ctx) => {
-                const runs = await createRepositories(ctx.dataSource.manager).syncRuns.list(actor.orgId, query.limit);
+                const runs = await syncRuns(ctx.dataSource, actor, query.limit);
                 return {
                     items: runs.map((r) => ({
                         id: r.id,
@@ -152,32 +110,7 @@ export function webRoutes(hub: LiveHub): RouteDef[] {
             params: editParam,
             status: 202,
             response: ref('EditRetry'),
-            handler: async ({ actor, params }, ctx) =>
-                inTransaction(ctx.dataSource, async (repos, manager) => {
-                    const edit = await repos.pendingEdits.get(actor.orgId, params.id);
-                    if (!edit) throw notFound(`No edit ${params.id}`);
-                    if (edit.status !== 'failed') throw conflict(`Edit ${params.id} is ${edit.status}, not failed`);
-                    const [newer] = await rows(
-                        manager,
-                        `SELECT id FROM pending_edits WHERE org_id = $1 AND sf_id = $2 AND field_key = $3 AND id > $4
-                         AND status <> 'superseded' LIMIT 1`,
-                        [actor.orgId, edit.sfId, edit.fieldKey, params.id]
-                    );
-                    if (newer) {
-                        throw conflict(
-                            `A newer edit of ${edit.fieldKey} on ${edit.sfId} exists: retry that one instead`
-                        );
-                    }
-                    await rows(
-                        manager,
-                        `UPDATE pending_edits SET status = 'pending', attempts = 0, next_attempt_at = now(),
-                                error_code = NULL, error_message = NULL, updated_at = now()
-                         WHERE org_id = $1 AND id = $2`,
-                        [actor.orgId, params.id]
-                    );
-                    await notifyOnCommit(manager, NOTIFY_CHANNELS.outbox, actor.orgId);
-                    return { editId: params.id, status: 'pending' };
-                })
+            handler: async ({ actor, params }, ctx) => retryFailedEdit(ctx.dataSource, actor, params.id)
         }),
         route({
             method: 'post',

@@ -33,6 +33,8 @@ let phone: Page;
 let dataDir: string;
 let database: TestDatabase;
 const pageErrors: string[] = [];
+/** API answers of 429 or 5xx the pages got (printed with a failing test, to say what the page was told). */
+const apiTrouble: string[] = [];
 
 /** The REST API as the admin. */
 const apiCall = <T = Record<string, unknown>>(method: string, p: string, body?: unknown) =>
@@ -58,6 +60,8 @@ async function openRecords(p: Page, object: string): Promise<void> {
 
 /** Opens `hash` on the phone, waits for `ready`, and captures it at 390 px. */
 async function onPhone(name: string, hash: string, ready: (p: Page) => Promise<unknown>): Promise<void> {
+    // A fresh load each time (a hash-only change would keep what the phone loaded before).
+    await phone.goto('about:blank');
     await phone.goto(`${demo.url}/${hash}`);
     await ready(phone);
     await capture(phone, name);
@@ -108,12 +112,21 @@ beforeAll(async () => {
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    const watch = (r: { status(): number; url(): string }) => {
+        if (r.url().includes('/api/') && (r.status() === 429 || r.status() >= 500))
+            apiTrouble.push(`${r.status()} ${r.url()}`);
+    };
+    page.on('response', watch);
     // The phone is signed in as the same admin from the start (its sign-in page is captured in its own context).
     phoneContext = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
     phoneContext.setDefaultTimeout(10_000);
-    await phoneContext.addInitScript((token) => sessionStorage.setItem('statisfy.apiToken', token), demo.adminToken);
+    await phoneContext.addInitScript((token) => {
+        // about:blank (between two loads) has no storage.
+        if (location.protocol.startsWith('http')) sessionStorage.setItem('statisfy.apiToken', token);
+    }, demo.adminToken);
     phone = await phoneContext.newPage();
     phone.on('pageerror', (e) => pageErrors.push(`phone: ${e.message}`));
+    phone.on('response', watch);
 });
 
 afterAll(async () => {
@@ -124,6 +137,7 @@ afterAll(async () => {
 });
 
 afterEach(() => {
+    if (apiTrouble.length) console.warn(`API trouble seen by the pages:\n${apiTrouble.splice(0).join('\n')}`);
     expect(pageErrors).toEqual([]);
 });
 
@@ -278,6 +292,9 @@ describe('the product guide, step by step', () => {
         await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
         await titleRow.getByText('Job title').waitFor();
         await capture(page, '07-object-fields-people');
+        await onPhone('07-object-fields-people', '#/settings/object-manager/Contact', (p) =>
+            p.locator('tr[data-key="Contact.Title"]').getByText('Job title').waitFor()
+        );
     });
 
     test('Custom objects: every rule shown, Sync to Salesforce with its confirmation, conflict policy, New field', async () => {
@@ -332,6 +349,11 @@ describe('the product guide, step by step', () => {
         await dialog.getByRole('option', { name: /Health Score/ }).click();
         expect(await dialog.getByLabel('Type').inputValue()).toBe('number');
         await capture(page, '09b-new-field');
+        await onPhone('09b-new-field', '#/settings/object-manager/Success_Plan__c', async (p) => {
+            await p.getByRole('button', { name: 'New field' }).click();
+            await p.getByRole('dialog').getByLabel('Display name in Statisfy').waitFor();
+        });
+        await phone.keyboard.press('Escape');
         await picker.fill('');
         await page.keyboard.press('Tab');
         expect(await picker.inputValue()).toBe('');
@@ -555,7 +577,9 @@ describe('records', () => {
         await page.getByText('Queued for Salesforce: it goes out on the next sync.').waitFor();
         await eventually(() => sfRecord(id).Amount === 424242, 15_000, 'Amount in the emulator');
         await eventually(
-            async () => (await row(page, id).locator('[data-state]').getAttribute('data-state')) === 'synced'
+            async () => (await row(page, id).locator('[data-state]').getAttribute('data-state')) === 'synced',
+            30_000,
+            'the row shown as Synced'
         );
         // Focus went back to the cell's edit button.
         expect(await page.evaluate(() => document.activeElement?.getAttribute('data-key'))).toBe('Opportunity.Amount');
@@ -574,12 +598,15 @@ describe('records', () => {
         expect(sfRecord(id).StageName).toBe(before);
     });
 
-    test('an edit on the emulator’s Salesforce record page appears live in Statisfy, without a reload', async () => {
+    test('an edit on the emulator’s Salesforce record page appears live on the Statisfy record page, without a reload', async () => {
         await openRecords(page, 'Account');
         await page.getByRole('button', { name: 'Sort by Account Name' }).click();
         await page.locator('th[aria-sort="ascending"]').waitFor();
         const first = page.locator('s-record-list tbody tr').first();
         const id = (await first.getAttribute('data-id'))!;
+        // Billing City is not a default column: watch the record's own page.
+        await first.locator('[data-id="open-record"]').click();
+        await page.locator('[data-field="Account.BillingCity"]').waitFor();
         await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
 
         const sf = await context.newPage();
@@ -602,7 +629,9 @@ describe('records', () => {
             30_000,
             'the change in the companion'
         );
-        await row(page, id).getByText('Reykjavik').waitFor({ timeout: 10_000 });
+        await page
+            .locator('[data-field="Account.BillingCity"] [data-id="value"]', { hasText: 'Reykjavik' })
+            .waitFor({ timeout: 10_000 });
         expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
     });
 
@@ -657,6 +686,9 @@ describe('sync states', () => {
             'Amount cannot exceed 1,000,000,000 in this org'
         );
         await capture(page, '13-records-failed');
+        await onPhone('13-records-failed', '#/records/Opportunity', (p) =>
+            p.locator(`tr[data-id="${id}"] [data-state="failed"]`).waitFor()
+        );
 
         await page.goto(`${demo.url}/#/sync`);
         const failed = page.locator(`[data-id="failed-edits"] li[data-record="${id}"]`);
@@ -735,6 +767,10 @@ describe('sync states', () => {
             `In Salesforce: ${discard.fields['Opportunity.Probability']}%`
         );
         await capture(page, '10c-record-page-both-sides');
+        expect(await page.locator('[data-id="differs"]').textContent()).toContain('1 field differs from Salesforce');
+        await onPhone('10c-record-page-both-sides', `#/records/Opportunity/${discard.id}`, (p) =>
+            p.locator('[data-field="Opportunity.Probability"] [data-id="salesforce-value"]').waitFor()
+        );
     });
 
     test('pending while Salesforce is unavailable, then a conflict resolved side by side', async () => {
@@ -777,6 +813,9 @@ describe('sync states', () => {
         await eventually(async () => (await state.getAttribute('data-state')) === 'conflict', 20_000, 'conflict state');
         await control('DELETE', '/faults');
         await capture(page, '16-record-conflict');
+        await onPhone('16-record-conflict', `#/records/Account/${id}`, (p) =>
+            p.locator('.statisfy-record-sync [data-state="conflict"]').waitFor()
+        );
         await openRecords(page, 'Account');
         expect(await row(page, id).locator('[data-state]').getAttribute('data-state')).toBe('conflict');
 
@@ -833,6 +872,23 @@ describe('states that are true', () => {
         await page.locator('s-record-list tbody tr').first().waitFor();
         expect(await page.locator('[data-id="error-state"]').count()).toBe(0);
         await page.unroute('**/api/v1/objects/Opportunity/fields');
+
+        // The same two states on a phone.
+        let releasePhone: () => void = () => undefined;
+        const heldPhone = new Promise<void>((r) => (releasePhone = r));
+        await phone.route('**/api/v1/objects/Opportunity/fields', async (route) => {
+            await heldPhone;
+            await route.fulfill({
+                status: 503,
+                contentType: 'application/json',
+                body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'The database is restarting' } })
+            });
+        });
+        await onPhone('19-loading', '#/records/Opportunity', (p) => p.locator('[data-id="loading"]').waitFor());
+        releasePhone();
+        await phone.locator('[data-id="error-state"]').waitFor();
+        await capture(phone, '20-error-state');
+        await phone.unroute('**/api/v1/objects/Opportunity/fields');
     });
 
     test('unknown routes, objects and records get a not-found page', async () => {

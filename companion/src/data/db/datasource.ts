@@ -84,3 +84,21 @@ export async function migrateWithLock(dataSource: DataSource, logger?: Logger): 
         await runner.release();
     }
 }
+
+/** One round trip to the database (readiness). */
+export async function pingDatabase(dataSource: DataSource): Promise<void> {
+    await dataSource.query('SELECT 1');
+}
+
+/** Creates database `name` on the server `adminUrl` points at, unless it exists (the embedded PostgreSQL). */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Not a plain database name: ${name}`);
+    const admin = createDataSource({ url: adminUrl, migrationsRun: false, poolSize: 1 });
+    await admin.initialize();
+    try {
+        const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+        if (exists.length === 0) await admin.query(`CREATE DATABASE ${name}`);
+    } finally {
+        await admin.destroy();
+    }
+}

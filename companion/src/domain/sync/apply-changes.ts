@@ -9,6 +9,7 @@ import { RecordsRepository } from '../../data/records';
 import type { FieldMapping, Json, PendingEdit, RecordRow, SyncObject } from '../../data/types';
 import type { ConflictPolicy } from '../../../../contracts/sync-rules';
 import { classifyInboundField, decideConflict } from './rules/conflict';
+import { findKey } from './rules/keys';
 import { sameValue } from './rules/values';
 import { createRepositories, type EditUpdate, type NewConflict } from '../../data';
 
@@ -60,12 +61,6 @@ export async function loadOrgConfig(m: EntityManager, orgId: string): Promise<Or
 
 function policyOf(config: OrgConfig, objectApiName: string): ConflictPolicy {
     return config.objects.get(objectApiName.toLowerCase())?.conflictPolicy ?? 'Latest_Wins';
-}
-
-function findKey(obj: Record<string, unknown>, field: string): string | undefined {
-    if (field in obj) return field;
-    const lower = field.toLowerCase();
-    return Object.keys(obj).find((k) => k.toLowerCase() === lower);
 }
 
 /**

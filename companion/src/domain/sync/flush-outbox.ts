@@ -14,6 +14,7 @@ import type { CircuitBreaker } from './rules/circuit-breaker';
 import { classifyRecordResult, classifyRequestError, nextRetry, Outcome, RecordResult } from './rules/classify';
 import type { ConflictPolicy } from '../../../../contracts/sync-rules';
 import { decideConflict } from './rules/conflict';
+import { hasKey, pick } from './rules/keys';
 import { sameValue } from './rules/values';
 import { planFlush, RecordWrite } from './rules/plan';
 import { createRepositories, type EditUpdate, type NewConflict } from '../../data';
@@ -442,16 +443,4 @@ function emptyStats(): FlushStats {
         circuitOpen: false,
         lagsMs: []
     };
-}
-
-function hasKey(obj: Record<string, unknown>, field: string): boolean {
-    const lower = field.toLowerCase();
-    return Object.keys(obj).some((k) => k.toLowerCase() === lower);
-}
-
-function pick(obj: Record<string, unknown>, field: string): unknown {
-    if (field in obj) return obj[field];
-    const lower = field.toLowerCase();
-    const k = Object.keys(obj).find((x) => x.toLowerCase() === lower);
-    return k === undefined ? null : obj[k];
 }

@@ -223,6 +223,13 @@ export default class RecordPage extends LightningElement {
         });
     }
 
+    /** "2 fields differ from Salesforce", when values differ with no edit on its way (e.g. a discarded edit). */
+    get differsNote() {
+        if (!this.record) return '';
+        const n = this.rows.filter((r) => r.differs).length;
+        return n ? `${n} field${n === 1 ? ' differs' : 's differ'} from Salesforce` : '';
+    }
+
     get syncState() {
         return this.record ? this.record.sync : null;
     }

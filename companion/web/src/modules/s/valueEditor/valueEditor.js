@@ -32,6 +32,9 @@ export default class ValueEditor extends LightningElement {
     @api label;
     error = '';
     uid = `ve-${++seq}`;
+    /** What the person typed (LWC re-applies `value` on every render, so the template must bind the draft). */
+    draft = null;
+    draftChecked = null;
 
     get kind() {
         return editorKind(this.field);
@@ -58,12 +61,13 @@ export default class ValueEditor extends LightningElement {
     }
 
     get selectOptions() {
-        const current = this.value === null || this.value === undefined ? '' : String(this.value);
+        const stored = this.value === null || this.value === undefined ? '' : String(this.value);
+        const current = this.draft !== null ? this.draft : stored;
         const chosen = new Set(this.isMulti ? current.split(';') : [current]);
         const list = this.options.map((o) => ({ ...o, selected: chosen.has(o.value) }));
         // A value the org no longer offers is still shown, so it is not silently replaced.
-        if (!this.isMulti && current && !this.options.some((o) => o.value === current)) {
-            list.unshift({ value: current, label: `${current} (not a current value)`, selected: true });
+        if (!this.isMulti && stored && !this.options.some((o) => o.value === stored)) {
+            list.unshift({ value: stored, label: `${stored} (not a current value)`, selected: current === stored });
         }
         if (!this.isMulti) list.unshift({ value: '', label: '--None--', selected: current === '' });
         return list.map((o, i) => ({ ...o, key: `${i}-${o.value}` }));
@@ -74,11 +78,11 @@ export default class ValueEditor extends LightningElement {
     }
 
     get inputValue() {
-        return toInput(this.value, this.field && this.field.type);
+        return this.draft !== null ? this.draft : toInput(this.value, this.field && this.field.type);
     }
 
     get checked() {
-        return this.value === true;
+        return this.draftChecked !== null ? this.draftChecked : this.value === true;
     }
 
     get step() {
@@ -154,7 +158,11 @@ export default class ValueEditor extends LightningElement {
         }
     }
 
-    handleInput() {
+    handleInput(event) {
+        const input = event.target;
+        if (input.type === 'checkbox') this.draftChecked = input.checked;
+        else if (this.isMulti) this.draft = [...input.selectedOptions].map((o) => o.value).join(';');
+        else this.draft = input.value;
         if (this.error) this.read();
     }
 }
