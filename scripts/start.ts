@@ -267,7 +267,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
                 port: emulatorPort,
                 seed: 'demo',
                 dataDir: path.join(dataDir, 'emulator'),
-                cometdTimeoutMs: options.cometdTimeoutMs
+                cometdTimeoutMs: options.cometdTimeoutMs,
+                // Pub/Sub beside the REST port (4455 → 4456), or any free port when the REST port is 0.
+                pubsubPort: emulatorPort === 0 ? 0 : emulatorPort + 1
             });
             const counts = ['Account', 'Contact', 'Opportunity', 'Success_Plan__c']
                 .map((o) => `${emulator!.org.store.count(o)} ${o}`)
@@ -290,6 +292,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
                 SF_ORG_ID: emulator.orgId,
                 SF_ORG_NAME: env.SF_ORG_NAME ?? 'Statisfy Demo (emulated org)'
             });
+            if (emulator.pubsub) companionEnv.SF_PUBSUB_URL = `grpc://${emulator.pubsub.endpoint}`;
             delete companionEnv.SF_PRIVATE_KEY;
             delete companionEnv.SF_REFRESH_TOKEN;
         }

@@ -97,6 +97,13 @@ export const envSchema = z
             .string()
             .regex(/^(?:[a-zA-Z][a-zA-Z0-9]{0,14})?$/, 'expected a namespace prefix such as statisfy, or empty')
             .default(''),
+        SF_EVENT_TRANSPORT: z.enum(['pubsub', 'cometd'], { message: 'expected pubsub or cometd' }).default('pubsub'),
+        SF_PUBSUB_URL: z
+            .string()
+            .regex(/^(grpcs?:\/\/)?[^\s/:]+:\d{1,5}\/?$/, {
+                message: 'expected host:port, grpc://host:port (plaintext) or grpcs://host:port (TLS)'
+            })
+            .optional(),
         SF_API_VERSION: z
             .string()
             .regex(/^\d{2}\.0$/, 'expected a version such as 60.0')
@@ -216,6 +223,10 @@ export interface Config {
     salesforce?: SalesforceEnvCredentials;
     salesforceNamespace: string;
     salesforceApiVersion: string;
+    /** Inbound transport (`SF_EVENT_TRANSPORT`): the Pub/Sub API (default) or CometD. */
+    eventTransport: 'pubsub' | 'cometd';
+    /** Pub/Sub endpoint (`SF_PUBSUB_URL`); '' = Salesforce's `api.pubsub.salesforce.com:7443`. */
+    pubsubUrl: string;
     /** Whether this process runs the sync engine (ROLE worker|all and ENGINE_ENABLED). */
     engineEnabled: boolean;
     /** Bearer token `/metrics` asks for (METRICS_TOKEN). */
@@ -297,6 +308,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
         salesforce,
         salesforceNamespace: e.SF_NAMESPACE,
         salesforceApiVersion: e.SF_API_VERSION,
+        eventTransport: e.SF_EVENT_TRANSPORT,
+        pubsubUrl: e.SF_PUBSUB_URL ?? '',
         engineEnabled: e.ROLE !== 'web' && e.ENGINE_ENABLED,
         metricsToken: e.METRICS_TOKEN,
         authFailureLimit: e.AUTH_FAILURE_LIMIT,

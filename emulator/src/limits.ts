@@ -13,6 +13,8 @@ export class ApiCounter {
     private day = '';
     private used = 0;
     private byEndpoint = new Map<string, number>();
+    /** Calls by the `client` of their `Sforce-Call-Options` header (`client=statisfy-companion`). */
+    private byClient = new Map<string, number>();
     private total = 0;
 
     constructor(
@@ -28,13 +30,18 @@ export class ApiCounter {
         }
     }
 
-    /** Counts one API call against `endpoint`; returns false when the daily limit was already reached. */
-    count(endpoint: string): boolean {
+    /**
+     * Counts one API call against `endpoint` (and the client named in its `Sforce-Call-Options` header, if any);
+     * returns false when the daily limit was already reached.
+     */
+    count(endpoint: string, callOptions?: string): boolean {
         this.roll();
         if (this.used >= this.max) return false;
         this.used++;
         this.total++;
         this.byEndpoint.set(endpoint, (this.byEndpoint.get(endpoint) ?? 0) + 1);
+        const client = /(?:^|[,\s])client=([^,\s]+)/.exec(callOptions ?? '')?.[1];
+        if (client) this.byClient.set(client, (this.byClient.get(client) ?? 0) + 1);
         return true;
     }
 
@@ -51,14 +58,22 @@ export class ApiCounter {
     }
 
     /** Counters by endpoint (e.g. `PATCH /composite/sobjects`), plus today's usage. */
-    report(): { day: string; used: number; max: number; total: number; byEndpoint: Record<string, number> } {
+    report(): {
+        day: string;
+        used: number;
+        max: number;
+        total: number;
+        byEndpoint: Record<string, number>;
+        byClient: Record<string, number>;
+    } {
         const u = this.usage();
         return {
             day: this.day,
             used: u.used,
             max: u.max,
             total: this.total,
-            byEndpoint: Object.fromEntries([...this.byEndpoint].sort())
+            byEndpoint: Object.fromEntries([...this.byEndpoint].sort()),
+            byClient: Object.fromEntries([...this.byClient].sort())
         };
     }
 
@@ -72,6 +87,7 @@ export class ApiCounter {
         this.used = 0;
         this.total = 0;
         this.byEndpoint.clear();
+        this.byClient.clear();
     }
 
     snapshot(): unknown {

@@ -86,6 +86,8 @@ export class Org {
     readonly api: ApiCounter;
     /** The platform-event delivery allocation (DailyDeliveredPlatformEvents), shared by CometD and Pub/Sub. */
     readonly deliveries: DeliveryAllocation;
+    /** The Pub/Sub API endpoint serving this org, once the server started one. */
+    pubsub: { stats(): { subscriptions: number; delivered: number } } | null = null;
     readonly faults = new FaultEngine();
     readonly orgId: string;
     readonly orgName: string;

@@ -167,6 +167,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         });
         try {
             await pubsub.start();
+            org.pubsub = pubsub;
         } catch (e) {
             await new Promise<void>((resolve) => server.close(() => resolve()));
             throw new Error(`Pub/Sub port ${options.pubsubPort ?? 0}: ${(e as Error).message}`);

@@ -11,6 +11,13 @@ import type { TokenResponse } from 'jsforce/lib/oauth2';
 import jwt from 'jsonwebtoken';
 import { PackageNames } from './names';
 
+/**
+ * `Sforce-Call-Options` of every call the companion makes (jsforce sends it on REST and SOAP calls): Salesforce
+ * records the client id, so the companion's own writes can be told apart in the org (event monitoring, Change Data
+ * Capture's `changeOrigin`). Echo suppression still compares values (ARCHITECTURE §4).
+ */
+export const CALL_OPTIONS = { client: 'statisfy-companion' };
+
 /** The Salesforce API version the companion speaks. */
 export const API_VERSION = '60.0';
 /** JWT bearer grant type. */
@@ -169,6 +176,7 @@ export class SalesforceConnectionFactory {
             instanceUrl: res.instance_url
         };
         const conn = new Connection({
+            callOptions: CALL_OPTIONS,
             oauth2,
             version: this.version,
             instanceUrl: res.instance_url,
@@ -219,6 +227,7 @@ export class SalesforceConnectionFactory {
             return res;
         };
         const conn = new Connection({
+            callOptions: CALL_OPTIONS,
             loginUrl: org.loginUrl,
             version: this.version,
             oauth2: { loginUrl: org.loginUrl, clientId: org.consumerKey },
@@ -258,6 +267,7 @@ export class SalesforceConnectionFactory {
         const res = await oauth2.refreshToken(refreshToken);
         const { organizationId, userId } = await this.checkOrg(org, res);
         const conn = new Connection({
+            callOptions: CALL_OPTIONS,
             oauth2,
             version: this.version,
             instanceUrl: res.instance_url,

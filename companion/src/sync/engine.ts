@@ -27,12 +27,21 @@ import { OrgLeaderLock } from './leader';
 import { pacingFor } from '../domain/sync/rules/pacing';
 import { reconcileObject } from '../domain/sync/reconcile';
 import { writeSyncErrors, writeSyncStatus } from '../domain/sync/report-status';
+import { parsePubSubUrl, PubSubSubscriber } from './pubsub-subscriber';
 import { OrgSubscriber } from './subscriber';
 
 export type { EngineOptions } from './options';
 
 /** Salesforce keeps platform events 72 hours: an event id older than that can never be delivered again. */
 const EVENT_RETENTION_HOURS = 72;
+
+/** What the engine needs of an inbound subscriber (CometD or Pub/Sub). */
+interface InboundSubscriber {
+    start(): Promise<void>;
+    stop(): Promise<void>;
+    drain(): Promise<void>;
+    readonly counters: { received: number; batches: number; applied: number; invalidReplays: number };
+}
 
 interface Deps {
     ds: DataSource;
@@ -72,7 +81,7 @@ export class OrgSync {
     connection: OrgConnection | null = null;
     gateway: SalesforceGateway | null = null;
     describe: DescribeCache | null = null;
-    subscriber: OrgSubscriber | null = null;
+    subscriber: InboundSubscriber | null = null;
     flusher: Flusher | null = null;
     state: 'following' | 'connecting' | 'running' | 'error' | 'org_mismatch' | 'stopped' = 'stopped';
     message: string | null = null;
@@ -200,17 +209,16 @@ export class OrgSync {
         this.report(await this.flusher.recoverOrphans());
 
         const channels = [names.channel('Record_Change__e'), names.channel('Sync_Request__e')];
-        this.subscriber = new OrgSubscriber({
-            conn: () => connection.conn,
+        const common = {
             channels,
-            storedReplayId: async (channel) => {
+            storedReplayId: async (channel: string) => {
                 const stored = await createRepositories(ds.manager).eventCheckpoints.get(this.orgId, channel);
                 return stored === null ? null : Number(stored);
             },
             batchSize: options.batchSize,
             batchWindowMs: options.batchWindowMs,
-            applyBatch: (events) => this.applyBatch(events),
-            onInvalidReplay: (channel, error) => {
+            applyBatch: (events: ChannelEvent[]) => this.applyBatch(events),
+            onInvalidReplay: (channel: string, error: string) => {
                 this.totals.invalidReplays += 1;
                 logger.warn(
                     { orgId: this.orgId, channel, error },
@@ -219,8 +227,32 @@ export class OrgSync {
                 void this.reconcileAll(false, null);
             },
             refreshSession: () => connection.refresh(),
-            onError: (err, context) => logger.warn({ orgId: this.orgId, err, context }, 'streaming problem')
-        });
+            onError: (err: unknown, context: string) =>
+                logger.warn({ orgId: this.orgId, err, context }, 'streaming problem')
+        };
+        // Salesforce's Pub/Sub endpoint serves only Salesforce orgs (https instance URLs): an org elsewhere (the
+        // emulator) without SF_PUBSUB_URL has no Pub/Sub endpoint to reach, so it falls back to CometD.
+        const cometd =
+            options.eventTransport === 'cometd' ||
+            (!options.pubsubUrl && !/^https:\/\//i.test(connection.conn.instanceUrl ?? ''));
+        if (cometd && options.eventTransport !== 'cometd')
+            logger.warn(
+                { orgId: this.orgId, instanceUrl: connection.conn.instanceUrl },
+                'no Pub/Sub endpoint for this org (set SF_PUBSUB_URL): inbound events over CometD'
+            );
+        this.subscriber = cometd
+            ? new OrgSubscriber({ conn: () => connection.conn, ...common })
+            : new PubSubSubscriber({
+                  ...common,
+                  endpoint: parsePubSubUrl(options.pubsubUrl),
+                  // Flow control sized to the batch apply; Salesforce serves at most 100 per request.
+                  batchSize: Math.min(100, options.batchSize),
+                  session: () => ({
+                      accessToken: connection.conn.accessToken ?? '',
+                      instanceUrl: connection.conn.instanceUrl,
+                      orgId: connection.sfOrgId
+                  })
+              });
         await this.subscriber.start();
         await this.reconcileAll(false, null);
         this.jobs = this.periodicJobs();
@@ -732,6 +764,8 @@ export function createSyncEngine(services: CompanionServices, options: EngineOpt
     const publicUrl = services.config.publicUrl;
     return new StatisfySyncEngine(services.dataSource, services.logger, services.secretBox, services.metrics, {
         apiVersion: services.config.salesforceApiVersion,
+        eventTransport: services.config.eventTransport,
+        pubsubUrl: services.config.pubsubUrl,
         oauthClientSecret: services.config.salesforce?.clientSecret,
         oauthRedirectUri: publicUrl ? `${publicUrl.replace(/\/+$/, '')}/oauth/callback` : undefined,
         ...options

@@ -41,6 +41,10 @@ export interface EngineOptions {
     writeStatus?: boolean;
     /** Clock for JWT assertions (epoch ms; default Date.now). Tests pass the emulator's clock. */
     jwtClock?: () => number;
+    /** Inbound transport (`SF_EVENT_TRANSPORT`): Salesforce's Pub/Sub API (default) or the Streaming API (CometD). */
+    eventTransport?: 'pubsub' | 'cometd';
+    /** Pub/Sub endpoint (`SF_PUBSUB_URL`: `grpc://host:port` plaintext, `grpcs://host:port` TLS); '' = Salesforce's. */
+    pubsubUrl?: string;
 }
 
 /** The options every part of the engine reads, defaults filled in. */
@@ -64,7 +68,9 @@ export const DEFAULT_ENGINE_OPTIONS: ResolvedEngineOptions = {
     bulkThreshold: 2000,
     importBulkThreshold: 10_000,
     preWriteCheck: 'known',
-    writeStatus: true
+    writeStatus: true,
+    eventTransport: 'pubsub',
+    pubsubUrl: ''
 };
 
 /** Fills in the defaults (an option given as `undefined` takes its default). */

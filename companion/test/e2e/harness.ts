@@ -65,7 +65,13 @@ export interface E2EOptions {
     waitRunning?: boolean;
     /** Extra environment variables. */
     env?: Record<string, string>;
+    /** Inbound transport (`SF_EVENT_TRANSPORT`; default pubsub, the companion's default). */
+    transport?: Transport;
 }
+
+/** The two inbound transports; suites that cover inbound run over both (`describe.each(TRANSPORTS)`). */
+export type Transport = 'pubsub' | 'cometd';
+export const TRANSPORTS: Transport[] = ['pubsub', 'cometd'];
 
 /** Fast settings for tests: flush every 25 ms, events batched for 20 ms, short CometD holds. */
 export const TEST_ENGINE: EngineOptions = {
@@ -95,8 +101,11 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
         SF_USERNAME: 'integration@statisfy.test',
         SF_PRIVATE_KEY_FILE: KEY_FILE,
         STATISFY_ADMIN_TOKEN: token,
-        SF_API_VERSION: '60.0'
+        SF_API_VERSION: '60.0',
+        SF_EVENT_TRANSPORT: options.transport ?? 'pubsub',
+        SF_PUBSUB_URL: emu.pubsub ? `grpc://${emu.pubsub.endpoint}` : ''
     };
+    if (!env.SF_PUBSUB_URL) delete env.SF_PUBSUB_URL;
     if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
     if (options.encryptionKey) env.ENCRYPTION_KEY = options.encryptionKey;
     Object.assign(env, options.env);

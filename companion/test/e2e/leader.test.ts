@@ -39,8 +39,9 @@ it('only the lock holder syncs; the other takes over when the holder dies', asyn
     await new Promise((r) => setTimeout(r, 1500));
     expect(state(a)).toBe('running');
     expect(state(b)).toBe('following');
-    // One subscriber: two CometD clients (one per channel), not four.
-    expect((await a.control.events()).clients).toBe(2);
+    // One subscriber: two streams (one per channel; Pub/Sub subscriptions or CometD clients), not four.
+    const ev = await a.control.events();
+    expect(ev.clients + ev.pubsubSubscriptions).toBe(2);
 
     const id = (await a.api.get('/api/v1/objects/Account/records?limit=1')).body.items[0].id;
     await a.control.update('Account', id, { BillingCity: 'Seen by A' });

@@ -4,54 +4,57 @@
  * changes no event announced.
  */
 import { Connection } from 'jsforce';
-import { E2E, startE2E, waitFor } from './harness';
+import { E2E, startE2E, waitFor, TRANSPORTS } from './harness';
 
 jest.setTimeout(120_000);
-let e: E2E;
 
-beforeAll(async () => {
-    e = await startE2E();
-});
-afterAll(async () => {
-    await e?.stop();
-});
+describe.each(TRANSPORTS)('over %s', (transport) => {
+    let e: E2E;
 
-async function runs(kind: string) {
-    return (await e.app.repos.syncRuns.list(e.orgId, 50)).filter((r) => r.kind === kind);
-}
+    beforeAll(async () => {
+        e = await startE2E({ transport });
+    });
+    afterAll(async () => {
+        await e?.stop();
+    });
 
-it('POST /api/v1/sync runs a full sync and answers the run to follow', async () => {
-    const res = await e.api.post('/api/v1/sync', { objectApiName: 'Account', kind: 'full' });
-    expect(res.status).toBe(202);
-    expect(res.body.runId).toEqual(expect.any(String));
-    const run = await waitFor(
-        async () => {
-            const r = (await runs('import')).find((x) => x.id === res.body.runId);
-            return r && r.status !== 'running' ? r : null;
-        },
-        20_000,
-        'the sync run'
-    );
-    expect(run).toMatchObject({ status: 'succeeded', objectApiName: 'Account', recordsIn: 50 });
-    expect(run.apiCalls).toBeGreaterThan(0);
-});
+    async function runs(kind: string) {
+        return (await e.app.repos.syncRuns.list(e.orgId, 50)).filter((r) => r.kind === kind);
+    }
 
-it('a Sync_Request__e published in the org runs a reconcile', async () => {
-    const before = (await runs('reconcile')).length;
-    const admin = new Connection({ loginUrl: e.emu.url, version: '60.0' });
-    await admin.login('admin@statisfy.test', 'statisfy');
-    const published = await admin
-        .sobject('Sync_Request__e')
-        .create({ Object_Api_Name__c: 'Contact', Kind__c: 'INCREMENTAL' });
-    expect(published.success).toBe(true);
-    const run = await waitFor(
-        async () => {
-            const all = await runs('reconcile');
-            const r = all.length > before ? all.find((x) => x.objectApiName === 'Contact') : null;
-            return r && r.status === 'succeeded' ? r : null;
-        },
-        20_000,
-        'the reconcile asked for by the org'
-    );
-    expect(run.objectApiName).toBe('Contact');
+    it('POST /api/v1/sync runs a full sync and answers the run to follow', async () => {
+        const res = await e.api.post('/api/v1/sync', { objectApiName: 'Account', kind: 'full' });
+        expect(res.status).toBe(202);
+        expect(res.body.runId).toEqual(expect.any(String));
+        const run = await waitFor(
+            async () => {
+                const r = (await runs('import')).find((x) => x.id === res.body.runId);
+                return r && r.status !== 'running' ? r : null;
+            },
+            20_000,
+            'the sync run'
+        );
+        expect(run).toMatchObject({ status: 'succeeded', objectApiName: 'Account', recordsIn: 50 });
+        expect(run.apiCalls).toBeGreaterThan(0);
+    });
+
+    it('a Sync_Request__e published in the org runs a reconcile', async () => {
+        const before = (await runs('reconcile')).length;
+        const admin = new Connection({ loginUrl: e.emu.url, version: '60.0' });
+        await admin.login('admin@statisfy.test', 'statisfy');
+        const published = await admin
+            .sobject('Sync_Request__e')
+            .create({ Object_Api_Name__c: 'Contact', Kind__c: 'INCREMENTAL' });
+        expect(published.success).toBe(true);
+        const run = await waitFor(
+            async () => {
+                const all = await runs('reconcile');
+                const r = all.length > before ? all.find((x) => x.objectApiName === 'Contact') : null;
+                return r && r.status === 'succeeded' ? r : null;
+            },
+            20_000,
+            'the reconcile asked for by the org'
+        );
+        expect(run.objectApiName).toBe('Contact');
+    });
 });

@@ -86,6 +86,47 @@ it('creates records, maps values to field keys and stores the replay id in the s
     expect(await ctx.repos.eventCheckpoints.get(orgId, RC)).toBe(String(replay));
 });
 
+it('applies the batched shape: one event carries every record of its trigger chunk; values null asks for a read', async () => {
+    replay += 1;
+    const batched: ChannelEvent = {
+        channel: RC,
+        data: {
+            payload: {
+                Object_Api_Name__c: 'Account',
+                Change_Type__c: 'CREATE',
+                Origin__c: 'salesforce',
+                Records__c: JSON.stringify([
+                    {
+                        id: acc(50),
+                        changedFields: ['Name'],
+                        values: { Name: 'Batch A' },
+                        modstamp: '2026-01-01T00:00:00.000+0000'
+                    },
+                    {
+                        id: acc(51),
+                        changedFields: ['Name'],
+                        values: { Name: 'Batch B' },
+                        modstamp: '2026-01-01T00:00:00.000+0000'
+                    },
+                    { id: acc(52), changedFields: ['Name'], values: null, modstamp: '2026-01-01T00:00:00.000+0000' }
+                ]),
+                Part__c: 1,
+                Part_Count__c: 1,
+                Record_Id__c: null,
+                Changed_Fields__c: null,
+                Values__c: null,
+                Modstamp__c: null
+            },
+            event: { replayId: replay, EventUuid: randomUUID() }
+        }
+    };
+    const r = await applyEventBatch(ctx.dataSource, orgId, names, [batched]);
+    expect(r).toMatchObject({ events: 1, records: 2, missingValues: [{ objectApiName: 'Account', sfId: acc(52) }] });
+    expect((await record(acc(50)))?.fields['Account.Name']).toBe('Batch A');
+    expect((await record(acc(51)))?.fields['Account.Name']).toBe('Batch B');
+    expect(await ctx.repos.eventCheckpoints.get(orgId, RC)).toBe(String(replay));
+});
+
 it('drops a duplicate EventUuid, in the same batch and across batches', async () => {
     const uuid = randomUUID();
     const first = await applyEventBatch(ctx.dataSource, orgId, names, [

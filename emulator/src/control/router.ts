@@ -234,7 +234,12 @@ export function createControlRouter(host: ControlHost): Router {
 
     r.get(
         '/events',
-        wrap(() => ({ ...org.bus.stats(), recordChange: { ...org.publisher.stats } }))
+        wrap(() => ({
+            ...org.bus.stats(),
+            pubsubSubscriptions: org.pubsub?.stats().subscriptions ?? 0,
+            pubsubDelivered: org.pubsub?.stats().delivered ?? 0,
+            recordChange: { ...org.publisher.stats }
+        }))
     );
 
     // R1: which objects have a trigger or flow publishing Record_Change__e (a customer's trigger or flow).

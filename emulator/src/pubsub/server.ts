@@ -200,10 +200,19 @@ export class PubSubServer {
             return v === undefined ? '' : String(v);
         };
         const token = one('accesstoken');
-        const instanceUrl = one('instanceurl').replace(/\/+$/, '').toLowerCase();
+        // Compared without the scheme: the emulator serves REST over http, while Pub/Sub clients (the npm one
+        // insists on it) send the https form of the instance URL.
+        const instanceUrl = one('instanceurl')
+            .replace(/\/+$/, '')
+            .replace(/^https?:\/\//i, '')
+            .toLowerCase();
         const tenant = one('tenantid');
         const session = token ? this.org.bus.authenticate(token) : null;
-        const ourUrl = this.org.opts.instanceUrl().replace(/\/+$/, '').toLowerCase();
+        const ourUrl = this.org.opts
+            .instanceUrl()
+            .replace(/\/+$/, '')
+            .replace(/^https?:\/\//i, '')
+            .toLowerCase();
         const orgId = this.org.orgId;
         const tenantOk = tenant === orgId || tenant === orgId.slice(0, 15);
         if (!session || instanceUrl !== ourUrl || !tenantOk)

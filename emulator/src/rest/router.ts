@@ -116,7 +116,7 @@ export function createDataRouter(org: Org, api: RestApi, onWrite: () => void): R
             )
         )
             return;
-        if (!org.api.count(api.endpointOf(req.method, path))) {
+        if (!org.api.count(api.endpointOf(req.method, path), headers['sforce-call-options'])) {
             send(res, errorReply(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'), org.api.header());
             return;
         }
