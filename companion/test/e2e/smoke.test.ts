@@ -102,7 +102,7 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
             new RegExp(`statisfy_flushed_edits_total\\{org_id="${e.orgId}",outcome="succeeded"\\} \\d+`)
         );
         expect(text).toMatch(
-            new RegExp(`statisfy_salesforce_api_calls_total\\{org_id="${e.orgId}",kind="other"\\} \\d+`)
+            new RegExp(`statisfy_salesforce_api_calls_total\\{org_id="${e.orgId}",kind="flush"\\} \\d+`)
         );
     });
 });
