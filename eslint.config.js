@@ -115,6 +115,36 @@ module.exports = [
         }
     },
     {
+        // Entry points → domain → data: HTTP routes call domain use cases, never repositories (types are fine).
+        files: ['companion/src/api/**/*.ts', 'companion/src/web/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        {
+                            group: ['**/data/rows', '**/data/rows.ts'],
+                            message: 'Row mappers stay inside companion/src/data: call a repository.'
+                        },
+                        {
+                            group: ['**/data', '**/data/index'],
+                            importNames: ['createRepositories', 'inTransaction'],
+                            allowTypeImports: true,
+                            message: 'HTTP routes call domain use cases (companion/src/domain), not repositories.'
+                        }
+                    ],
+                    paths: [
+                        {
+                            name: 'pg',
+                            message: 'PostgreSQL access stays inside companion/src/data.',
+                            allowTypeImports: true
+                        }
+                    ]
+                }
+            ]
+        }
+    },
+    {
         // The leader lock holds a dedicated pg connection (outside the pool) whose SQL is in data/leader-lock.ts.
         files: ['companion/src/sync/leader.ts'],
         rules: { 'no-restricted-imports': 'off' }

@@ -161,3 +161,43 @@ export async function bootstrapOrgFromConfig(
         return org;
     });
 }
+
+/** The orgs that connect through the OAuth web-server flow (the Connect Salesforce page). */
+export async function listOAuthOrgs(dataSource: DataSource): Promise<Org[]> {
+    return (await createRepositories(dataSource.manager).orgs.listAll()).filter((o) => o.authKind === 'oauth');
+}
+
+/** The identity of an API token and its org (nulls for an unknown or revoked token). */
+export async function tokenAndOrg(
+    dataSource: DataSource,
+    token: string
+): Promise<{ identity: TokenIdentity; org: Org | null } | { identity: null; org: null }> {
+    const repos = createRepositories(dataSource.manager);
+    const identity = await authenticate(repos, token);
+    if (!identity) return { identity: null, org: null };
+    return { identity, org: await repos.orgs.get(identity.orgId) };
+}
+
+/** True while the token is an active admin token of the org (the one that started a Salesforce connection). */
+export async function isActiveAdminToken(dataSource: DataSource, orgId: string, tokenId: string): Promise<boolean> {
+    const token = (await createRepositories(dataSource.manager).apiTokens.list(orgId)).find((x) => x.id === tokenId);
+    return !!token && !token.revokedAt && token.role === 'admin';
+}
+
+const lastTouched = new Map<string, number>();
+
+/**
+ * The identity of a token presented to the API, or null; records its use (`last_used_at`, kept to the minute: no
+ * write when this process recorded it within the last minute).
+ */
+export async function useToken(dataSource: DataSource, token: string): Promise<TokenIdentity | null> {
+    const repos = createRepositories(dataSource.manager);
+    const identity = await authenticate(repos, token);
+    if (!identity) return null;
+    const now = Date.now();
+    if ((lastTouched.get(identity.id) ?? 0) < now - 60_000) {
+        lastTouched.set(identity.id, now);
+        repos.apiTokens.touch(identity.orgId, identity.id).catch(() => undefined);
+    }
+    return identity;
+}

@@ -13,7 +13,7 @@
  */
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { createRepositories } from '../data';
+import { activeTokenIds, recordsTouchedSince, syncActivityFingerprint } from '../domain/live';
 import type { Logger } from '../lib/logger';
 
 /** How often an org's poller looks for changes (ms). */
@@ -128,7 +128,7 @@ export class LiveHub {
     private async closeRevoked(poller: OrgPoller): Promise<void> {
         const tokenIds = [...new Set(poller.clients.values())];
         if (tokenIds.length === 0) return;
-        const valid = new Set(await createRepositories(this.dataSource.manager).apiTokens.activeIds(tokenIds));
+        const valid = new Set(await activeTokenIds(this.dataSource, tokenIds));
         for (const [res, tokenId] of poller.clients) {
             if (valid.has(tokenId)) continue;
             res.write(`event: revoked\ndata: {}\n\n`);
@@ -141,8 +141,11 @@ export class LiveHub {
         if (!this.dataSource.isInitialized) return;
         await this.closeRevoked(poller);
         if (poller.clients.size === 0) return;
-        const repos = createRepositories(this.dataSource.manager);
-        const changed = await repos.records.touchedSince(orgId, new Date(poller.since.getTime() - OVERLAP_MS), 2000);
+        const changed = await recordsTouchedSince(
+            this.dataSource,
+            orgId,
+            new Date(poller.since.getTime() - OVERLAP_MS)
+        );
         const byObject = new Map<string, string[]>();
         let newest = poller.since.getTime();
         for (const row of changed) {
@@ -159,7 +162,7 @@ export class LiveHub {
         for (const [id, at] of poller.seen) if (at < horizon) poller.seen.delete(id);
         for (const [objectApiName, ids] of byObject) this.broadcast(poller, 'record', { objectApiName, ids });
 
-        const fingerprint = await repos.syncRuns.activityFingerprint(orgId);
+        const fingerprint = await syncActivityFingerprint(this.dataSource, orgId);
         if (poller.fingerprint !== null && poller.fingerprint !== fingerprint) this.broadcast(poller, 'sync', {});
         poller.fingerprint = fingerprint;
     }

@@ -18,9 +18,8 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { route, type ApiContext, type RouteDef } from '../api/route';
 import { cspHeader } from '../api/security';
-import { createRepositories } from '../data';
 import { hasRole } from '../domain/context';
-import { authenticate } from '../domain/tenants';
+import { isActiveAdminToken, listOAuthOrgs, tokenAndOrg } from '../domain/tenants';
 import type { SecretBox } from '../lib/crypto';
 
 /** What the engine offers for the web-server flow (StatisfySyncEngine has both). */
@@ -114,8 +113,7 @@ const startForm =
 
 /** The routes of the flow. `secretBox` seals the state (the companion's encryption key). */
 export function oauthRoutes(deps: { secretBox: SecretBox }): RouteDef[] {
-    const oauthOrgs = async (ctx: ApiContext) =>
-        (await createRepositories(ctx.dataSource.manager).orgs.listAll()).filter((o) => o.authKind === 'oauth');
+    const oauthOrgs = (ctx: ApiContext) => listOAuthOrgs(ctx.dataSource);
 
     const startPage = async (_req: Request, res: Response, ctx: ApiContext) => {
         const orgs = await oauthOrgs(ctx);
@@ -129,8 +127,7 @@ export function oauthRoutes(deps: { secretBox: SecretBox }): RouteDef[] {
     const start = async (req: Request, res: Response, ctx: ApiContext) => {
         const token = tokenFrom(req);
         if (!token) return page(res, 401, 'Connect Salesforce', text('Enter an admin API token of this org.'));
-        const repos = createRepositories(ctx.dataSource.manager);
-        const identity = await authenticate(repos, token);
+        const { identity, org } = await tokenAndOrg(ctx.dataSource, token);
         if (!identity)
             return page(res, 401, 'Connect Salesforce', text('This API token is not valid (unknown or revoked).'));
         if (!hasRole(identity.role, 'admin'))
@@ -140,7 +137,6 @@ export function oauthRoutes(deps: { secretBox: SecretBox }): RouteDef[] {
                 'Connect Salesforce',
                 text(`Connecting Salesforce needs an admin token; this one is ${identity.role}.`)
             );
-        const org = await repos.orgs.get(identity.orgId);
         if (!org || org.authKind !== 'oauth')
             return page(
                 res,
@@ -185,9 +181,7 @@ export function oauthRoutes(deps: { secretBox: SecretBox }): RouteDef[] {
                 text('This sign-in was started in another browser. Start again here.')
             );
         }
-        const tokens = await createRepositories(ctx.dataSource.manager).apiTokens.list(pending.o);
-        const starter = tokens.find((x) => x.id === pending.t);
-        if (!starter || starter.revokedAt || starter.role !== 'admin') {
+        if (!(await isActiveAdminToken(ctx.dataSource, pending.o, pending.t))) {
             return page(
                 res,
                 403,

@@ -148,9 +148,22 @@ export default class ObjectFields extends LightningElement {
         return !!this.editing || this.creating;
     }
 
+    get statisfyCaption() {
+        return `Statisfy fields of ${this.label}`;
+    }
+
+    get salesforceCaption() {
+        return `Salesforce fields of ${this.label}`;
+    }
+
+    get showKey() {
+        return true;
+    }
+
+    /** Edit from either field table (s-field-table's `edit`: the field's key and the button pressed). */
     handleEdit(event) {
-        const key = event.currentTarget.dataset.key;
-        this.returnFocusTo = event.currentTarget;
+        const { key, target } = event.detail;
+        this.returnFocusTo = target;
         this.editing = this.fields.find((f) => f.key === key);
         this.creating = false;
     }
