@@ -105,7 +105,9 @@ export class SyncObjectsRepository {
 
     /**
      * Brings in a Sync_Object__c record from the org: inserts or updates the row when anything differs, and records
-     * the resulting version as synced (it came from Salesforce: nothing to push back).
+     * the resulting version as synced (it came from Salesforce: nothing to push back). A row with a companion-side
+     * change not yet pushed is left alone: the org's record is the echo of an earlier push (or older than the change),
+     * and the push that follows brings the org in step — a newer edit is never replaced by its predecessor's echo.
      */
     async applyFromSalesforce(orgId: string, o: Required<SyncObjectInput>): Promise<void> {
         await rows(
@@ -120,7 +122,8 @@ export class SyncObjectsRepository {
              WHERE (s.display_name, s.sync_to_salesforce, s.enabled, coalesce(s.record_filter, ''), s.conflict_policy,
                     coalesce(s.sf_record_id, ''))
                    IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.sync_to_salesforce, EXCLUDED.enabled,
-                    coalesce(EXCLUDED.record_filter, ''), EXCLUDED.conflict_policy, EXCLUDED.sf_record_id)`,
+                    coalesce(EXCLUDED.record_filter, ''), EXCLUDED.conflict_policy, EXCLUDED.sf_record_id)
+               AND s.sf_synced_version >= s.version`,
             [
                 orgId,
                 o.objectApiName,
@@ -303,7 +306,8 @@ export class FieldMappingsRepository {
              WHERE (f.object_api_name, f.display_name, coalesce(f.salesforce_field, ''), f.origin, f.editable, f.active,
                     coalesce(f.sf_record_id, ''))
                    IS DISTINCT FROM (EXCLUDED.object_api_name, EXCLUDED.display_name, coalesce(EXCLUDED.salesforce_field, ''),
-                    EXCLUDED.origin, EXCLUDED.editable, EXCLUDED.active, EXCLUDED.sf_record_id)`,
+                    EXCLUDED.origin, EXCLUDED.editable, EXCLUDED.active, EXCLUDED.sf_record_id)
+               AND f.sf_synced_version >= f.version`,
             [
                 orgId,
                 f.objectApiName,

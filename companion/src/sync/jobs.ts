@@ -38,10 +38,17 @@ export class JobTable {
         for (const j of jobs) this.state.set(j.name, { lastRun: -Infinity, failures: 0, notBefore: 0 });
     }
 
-    /** Makes a job due at the next run (e.g. a NOTIFY said its input changed); a backoff still applies. */
+    /**
+     * Makes a job due at the next run: a NOTIFY said its input changed, so the new input is tried at once even while
+     * the job backs off from earlier failures (their count is kept, so a failure now waits longer). Calls to
+     * Salesforce stay behind the circuit breaker, so this never bypasses a storm's pause.
+     */
     makeDue(name: string): void {
         const s = this.state.get(name);
-        if (s) s.lastRun = -Infinity;
+        if (s) {
+            s.lastRun = -Infinity;
+            s.notBefore = 0;
+        }
     }
 
     /** Consecutive failures of a job (status, tests). */

@@ -62,7 +62,7 @@ describe('JobTable', () => {
         expect(runs).toEqual(['status']);
     });
 
-    it('When a job keeps failing, then it waits longer each time (backoff), and makeDue does not bypass it', async () => {
+    it('When a job keeps failing, then it waits longer each time (backoff)', async () => {
         const clock = { t: 0 };
         let calls = 0;
         const errors: string[] = [];
@@ -83,7 +83,6 @@ describe('JobTable', () => {
         for (clock.t = 0; clock.t <= 20_000; clock.t += 50) {
             const ran = await jobs.runDue(true, (name) => errors.push(name));
             if (ran.length) starts.push(clock.t);
-            jobs.makeDue('push');
         }
         // random() = 1: delays 1 s, 2 s, 4 s, 8 s … (capped at 60 s): 0, 1000, 3000, 7000, 15000.
         expect(starts).toEqual([0, 1000, 3000, 7000, 15000]);
@@ -112,6 +111,31 @@ describe('JobTable', () => {
         await jobs.runDue(true, () => undefined);
         expect(jobs.failures('push')).toBe(0);
         clock.t = 1100;
+        expect(await jobs.runDue(true, () => undefined)).toEqual(['push']);
+    });
+
+    it('When its input changes (makeDue) while it backs off, then it runs at once, and a new failure waits longer', async () => {
+        const clock = { t: 0 };
+        const { jobs } = table(
+            [
+                {
+                    name: 'push',
+                    intervalMs: 100,
+                    run: async () => {
+                        throw new Error('refused');
+                    }
+                }
+            ],
+            clock
+        );
+        await jobs.runDue(true, () => undefined); // fails: waits 1 s
+        clock.t = 200;
+        expect(await jobs.runDue(true, () => undefined)).toEqual([]);
+        jobs.makeDue('push');
+        expect(await jobs.runDue(true, () => undefined)).toEqual(['push']); // fails again: waits 2 s
+        clock.t = 2100;
+        expect(await jobs.runDue(true, () => undefined)).toEqual([]);
+        clock.t = 2200;
         expect(await jobs.runDue(true, () => undefined)).toEqual(['push']);
     });
 });
