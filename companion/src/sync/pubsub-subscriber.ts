@@ -20,6 +20,8 @@ import * as protoLoader from '@grpc/proto-loader';
 import avro from 'avsc';
 import * as path from 'node:path';
 import type { ChannelEvent } from '../domain/sync/inbound-batch';
+import { backoffDelay } from '../domain/sync/rules/classify';
+import { applyBatchWithRetry } from './batch-apply';
 
 /** Salesforce's Pub/Sub endpoint. */
 export const SALESFORCE_PUBSUB_ENDPOINT = 'api.pubsub.salesforce.com:7443';
@@ -226,8 +228,7 @@ export class PubSubSubscriber {
         // Resume after what was received (it is applied before the new stream's events).
         const attempt = (this.attempts.get(channel) ?? 0) + 1;
         this.attempts.set(channel, attempt);
-        const base = code === ERR_AUTH && attempt === 1 ? 0 : Math.min(60_000, 1000 * 2 ** (attempt - 1));
-        const delay = base === 0 ? 0 : Math.round(base / 2 + Math.random() * (base / 2));
+        const delay = code === ERR_AUTH && attempt === 1 ? 0 : Math.max(500, backoffDelay(attempt));
         this.counters.reconnects += 1;
         setTimeout(() => void this.subscribe(channel, null), delay).unref();
     }
@@ -250,18 +251,13 @@ export class PubSubSubscriber {
         this.applying = this.applying.then(() => this.applyWithRetry(batch));
     }
 
-    private async applyWithRetry(batch: ChannelEvent[]): Promise<void> {
-        for (let attempt = 1; ; attempt++) {
-            try {
-                await this.options.applyBatch(batch);
-                this.counters.batches += 1;
-                this.counters.applied += batch.length;
-                return;
-            } catch (err) {
-                this.options.onError?.(err, `apply batch of ${batch.length} events (attempt ${attempt})`);
-                if (this.stopped && attempt >= 3) return; // not acknowledged: replayed from the stored id next start
-                await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
-            }
-        }
+    private applyWithRetry(batch: ChannelEvent[]): Promise<void> {
+        return applyBatchWithRetry(
+            batch,
+            (b) => this.options.applyBatch(b),
+            this.counters,
+            () => this.stopped,
+            this.options.onError
+        );
     }
 }

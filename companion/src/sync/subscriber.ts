@@ -8,8 +8,8 @@
  */
 import type { Connection } from 'jsforce';
 import { StreamingExtension } from 'jsforce/lib/api/streaming';
-import { backoffDelay } from '../domain/sync/rules/classify';
 import type { ChannelEvent } from '../domain/sync/inbound-batch';
+import { applyBatchWithRetry } from './batch-apply';
 
 type FayeMessage = {
     channel: string;
@@ -155,18 +155,13 @@ export class OrgSubscriber {
         this.applying = this.applying.then(() => this.applyWithRetry(batch));
     }
 
-    private async applyWithRetry(batch: ChannelEvent[]): Promise<void> {
-        for (let attempt = 1; ; attempt++) {
-            try {
-                await this.options.applyBatch(batch);
-                this.counters.batches += 1;
-                this.counters.applied += batch.length;
-                return;
-            } catch (err) {
-                this.options.onError?.(err, `apply batch of ${batch.length} events (attempt ${attempt})`);
-                if (this.stopped && attempt >= 3) return; // not acknowledged: replayed from the stored id next start
-                await new Promise((r) => setTimeout(r, Math.max(100, backoffDelay(attempt, Math.random, 100, 5000))));
-            }
-        }
+    private applyWithRetry(batch: ChannelEvent[]): Promise<void> {
+        return applyBatchWithRetry(
+            batch,
+            (b) => this.options.applyBatch(b),
+            this.counters,
+            () => this.stopped,
+            this.options.onError
+        );
     }
 }
