@@ -62,11 +62,12 @@ export const CONFLICT_POLICY_INFO: Readonly<Record<ConflictPolicy, { label: stri
     Latest_Wins: {
         label: 'Latest wins',
         description:
-            'When both sides changed a field, the change that reached the sync last is kept; the other is recorded in the field history.'
+            "When both sides changed a field, the later change is kept (Salesforce's modification time against the time of the Statisfy edit); the other is recorded as a resolved conflict."
     },
     Salesforce_Wins: {
         label: 'Salesforce wins',
-        description: "When both sides changed a field, Salesforce's value is kept and the Statisfy edit is recorded."
+        description:
+            "When both sides changed a field, Salesforce's value is kept; the Statisfy edit is recorded as a resolved conflict."
     },
     Statisfy_Wins: {
         label: 'Statisfy wins',
