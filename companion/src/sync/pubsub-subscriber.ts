@@ -21,7 +21,7 @@ import avro from 'avsc';
 import * as path from 'node:path';
 import type { ChannelEvent } from '../domain/sync/inbound-batch';
 import { backoffDelay } from '../domain/sync/rules/classify';
-import { applyBatchWithRetry } from './batch-apply';
+import { EventBatcher } from './batch-apply';
 
 /** Salesforce's Pub/Sub endpoint. */
 export const SALESFORCE_PUBSUB_ENDPOINT = 'api.pubsub.salesforce.com:7443';
@@ -92,12 +92,17 @@ export class PubSubSubscriber {
     private readonly lastSeen = new Map<string, number>();
     private readonly schemas = new Map<string, { type: avro.Type; dateTimes: string[] }>();
     private readonly attempts = new Map<string, number>();
-    private queue: ChannelEvent[] = [];
-    private timer: NodeJS.Timeout | null = null;
-    private applying: Promise<void> = Promise.resolve();
     private stopped = true;
     /** Events received and batches applied since start (metrics, tests). */
     readonly counters = { received: 0, batches: 0, applied: 0, invalidReplays: 0, authFailures: 0, reconnects: 0 };
+    private readonly batcher = new EventBatcher({
+        size: () => this.batchSize,
+        windowMs: () => this.options.batchWindowMs ?? 50,
+        apply: (batch) => this.options.applyBatch(batch),
+        counters: this.counters,
+        stopping: () => this.stopped,
+        onError: (err, context) => this.options.onError?.(err, context)
+    });
 
     constructor(private readonly options: PubSubSubscriberOptions) {
         const Service = pubSubService();
@@ -131,16 +136,13 @@ export class PubSubSubscriber {
         this.stopped = true;
         for (const s of this.streams.values()) s.cancel();
         this.streams.clear();
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = null;
         await this.drain();
         this.client.close();
     }
 
     /** Resolves when everything received so far has been applied. */
     async drain(): Promise<void> {
-        while (this.queue.length > 0) this.flushQueue();
-        await this.applying;
+        await this.batcher.drain();
     }
 
     private async subscribe(channel: string, preset: 'LATEST' | null): Promise<void> {
@@ -162,8 +164,8 @@ export class PubSubSubscriber {
                     for (const ev of events) this.receive(ev);
                     if (outstanding <= 0 && !this.stopped) {
                         // Ask for the next batch only once this one is applied (flow control sized to the apply).
-                        this.flushQueue();
-                        void this.applying.then(() => {
+                        this.batcher.flush();
+                        void this.batcher.applied.then(() => {
                             if (this.streams.get(channel) !== stream || this.stopped) return;
                             outstanding = this.batchSize;
                             stream.write({ num_requested: this.batchSize });
@@ -238,26 +240,6 @@ export class PubSubSubscriber {
         const id = Number(ev.data.event.replayId);
         if (Number.isFinite(id))
             this.lastSeen.set(ev.channel, Math.max(this.lastSeen.get(ev.channel) ?? -Infinity, id));
-        this.queue.push(ev);
-        if (this.queue.length >= this.batchSize) this.flushQueue();
-        else if (!this.timer) this.timer = setTimeout(() => this.flushQueue(), this.options.batchWindowMs ?? 50);
-    }
-
-    private flushQueue(): void {
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = null;
-        const batch = this.queue.splice(0, this.batchSize);
-        if (batch.length === 0) return;
-        this.applying = this.applying.then(() => this.applyWithRetry(batch));
-    }
-
-    private applyWithRetry(batch: ChannelEvent[]): Promise<void> {
-        return applyBatchWithRetry(
-            batch,
-            (b) => this.options.applyBatch(b),
-            this.counters,
-            () => this.stopped,
-            this.options.onError
-        );
+        this.batcher.push(ev);
     }
 }

@@ -9,7 +9,7 @@
 import type { Connection } from 'jsforce';
 import { StreamingExtension } from 'jsforce/lib/api/streaming';
 import type { ChannelEvent } from '../domain/sync/inbound-batch';
-import { applyBatchWithRetry } from './batch-apply';
+import { EventBatcher } from './batch-apply';
 
 type FayeMessage = {
     channel: string;
@@ -47,14 +47,19 @@ export function isInvalidReplayError(error: unknown): boolean {
 /** See the module comment. */
 export class OrgSubscriber {
     private clients = new Map<string, FayeClient>();
-    private queue: ChannelEvent[] = [];
-    private timer: NodeJS.Timeout | null = null;
-    private applying: Promise<void> = Promise.resolve();
     private lastSeen = new Map<string, number>();
     private stopped = true;
     private reconnecting = false;
     /** Events received and batches applied since start (metrics, tests). */
     readonly counters = { received: 0, batches: 0, applied: 0, invalidReplays: 0, authFailures: 0 };
+    private readonly batcher = new EventBatcher({
+        size: () => this.options.batchSize ?? 500,
+        windowMs: () => this.options.batchWindowMs ?? 50,
+        apply: (batch) => this.options.applyBatch(batch),
+        counters: this.counters,
+        stopping: () => this.stopped,
+        onError: (err, context) => this.options.onError?.(err, context)
+    });
 
     constructor(private readonly options: SubscriberOptions) {}
 
@@ -69,15 +74,12 @@ export class OrgSubscriber {
         this.stopped = true;
         for (const c of this.clients.values()) c.disconnect();
         this.clients.clear();
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = null;
         await this.drain();
     }
 
     /** Resolves when everything received so far has been applied. */
     async drain(): Promise<void> {
-        while (this.queue.length > 0) this.flushQueue();
-        await this.applying;
+        await this.batcher.drain();
     }
 
     private async subscribe(channel: string, forcedReplay: number | null): Promise<void> {
@@ -142,26 +144,6 @@ export class OrgSubscriber {
         this.counters.received += 1;
         const id = Number(data?.event?.replayId);
         if (Number.isFinite(id)) this.lastSeen.set(channel, Math.max(this.lastSeen.get(channel) ?? -Infinity, id));
-        this.queue.push({ channel, data });
-        if (this.queue.length >= (this.options.batchSize ?? 500)) this.flushQueue();
-        else if (!this.timer) this.timer = setTimeout(() => this.flushQueue(), this.options.batchWindowMs ?? 50);
-    }
-
-    private flushQueue(): void {
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = null;
-        const batch = this.queue.splice(0, this.options.batchSize ?? 500);
-        if (batch.length === 0) return;
-        this.applying = this.applying.then(() => this.applyWithRetry(batch));
-    }
-
-    private applyWithRetry(batch: ChannelEvent[]): Promise<void> {
-        return applyBatchWithRetry(
-            batch,
-            (b) => this.options.applyBatch(b),
-            this.counters,
-            () => this.stopped,
-            this.options.onError
-        );
+        this.batcher.push({ channel, data });
     }
 }
