@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../companion/src/data/db/embedded';
+import { waitFor as poll } from '../../companion/test/support/wait';
 
 /** The JWT key the emulator's connected app trusts (a test fixture). */
 export const KEY_FILE = join(__dirname, '../../emulator/fixtures/dev-jwt/server.key');
@@ -273,26 +274,14 @@ export function controlClient(emulatorUrl: string) {
     };
 }
 
-/** Polls until `check` is truthy (or throws after `timeoutMs`). */
-export async function waitFor<T>(
+/** Polls until `check` is truthy (or throws after `timeoutMs`); every 10 ms by default. */
+export function waitFor<T>(
     check: () => T | Promise<T>,
     timeoutMs = 10_000,
     what = 'a condition',
     everyMs = 10
 ): Promise<NonNullable<T>> {
-    const end = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-        try {
-            const v = await check();
-            if (v) return v as NonNullable<T>;
-        } catch (err) {
-            last = err;
-        }
-        if (Date.now() > end)
-            throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-        await sleep(everyMs);
-    }
+    return poll(check, timeoutMs, what, everyMs);
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -10,6 +10,7 @@ import { startEmulator, type RunningEmulator } from '../../../emulator/src/serve
 import type { CompanionServices } from '../../src/app';
 import { createSyncEngine, EngineOptions, StatisfySyncEngine } from '../../src/sync/engine';
 import { apiClient, startTestCompanion, type TestCompanion } from '../support/companion';
+import { waitFor } from '../support/wait';
 
 export const KEY_FILE = join(__dirname, '../../../emulator/fixtures/dev-jwt/server.key');
 
@@ -129,27 +130,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     return e2e;
 }
 
-/** Polls until `check` is truthy (or throws after `timeoutMs`). Returns the truthy value. */
-export async function waitFor<T>(
-    check: () => T | Promise<T>,
-    timeoutMs = 10_000,
-    what = 'a condition',
-    everyMs = 5
-): Promise<NonNullable<T>> {
-    const end = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-        try {
-            const v = await check();
-            if (v) return v as NonNullable<T>;
-        } catch (err) {
-            last = err;
-        }
-        if (Date.now() > end)
-            throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-        await new Promise((r) => setTimeout(r, everyMs));
-    }
-}
+export { waitFor };
 
 /** Median of numbers. */
 export function median(xs: number[]): number {
