@@ -42,7 +42,9 @@ async function startGroup(
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     // npm itself ends by the SIGINT it got (it re-raises it once its child has exited); the app's own exit is 0.
-    const exited = new Promise<string>((done) => child.on('exit', (code, signal) => done(signal ?? `exit ${code}`)));
+    // 'close', not 'exit': npm may exit before the app behind it has written its last line into the shared pipe;
+    // 'close' fires once every holder of the pipe is done, so the output is complete.
+    const exited = new Promise<string>((done) => child.on('close', (code, signal) => done(signal ?? `exit ${code}`)));
     const deadline = Date.now() + 150_000;
     while (!ready.test(output)) {
         if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}:\n${output}`);
